@@ -1,0 +1,53 @@
+using ImmichGateway.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ImmichGateway.Auth;
+
+/// <summary>
+/// Refusals as problem details: 401 with <c>WWW-Authenticate</c> naming what the gateway accepts, 403 naming the rule.
+/// Nothing is forwarded to Immich for either.
+/// </summary>
+internal sealed class GatewayAuthorizationResultHandler(IOptions<OidcOptions> oidc) : IAuthorizationMiddlewareResultHandler
+{
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded)
+        {
+            await next(context);
+            return;
+        }
+
+        if (authorizeResult.Forbidden)
+        {
+            var reason = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message
+                ?? "This client may not call this route.";
+            await context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden by the gateway", reason);
+            return;
+        }
+
+        var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        var bearerFailed = failure is SecurityTokenException or SecurityTokenValidationException || failure?.Message == AuthMessages.UnknownTokenUser;
+        var detail = failure switch
+        {
+            null => AuthMessages.NoCredential,
+            SecurityTokenException => AuthMessages.InvalidToken,
+            _ => failure.Message,
+        };
+        if (!oidc.Value.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && failure is null or SecurityTokenException)
+        {
+            detail = AuthMessages.OidcDisabled;
+        }
+
+        context.Response.Headers.Append("WWW-Authenticate", "ApiKey header=\"x-api-key\"");
+        if (oidc.Value.Enabled)
+        {
+            context.Response.Headers.Append("WWW-Authenticate", bearerFailed ? "Bearer error=\"invalid_token\"" : "Bearer");
+        }
+        await context.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required", detail);
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ImmichGateway.Immich;
+
+/// <summary>Where the Immich server is and how long the gateway waits for it.</summary>
+internal sealed class ImmichOptions : IValidatableObject
+{
+    public const string SectionName = "Immich";
+
+    /// <summary>Root of the Immich server (not its <c>/api</c>); the proxy destination is derived from it.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("http://localhost:2283");
+
+    /// <summary>How long opening a connection to Immich may take before the client gets a 502.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a forwarded request may stay idle (no bytes either way) before the client gets a 504.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            yield return new($"{SectionName}:BaseUrl must be an absolute http or https URL, e.g. http://immich-server:2283.", [nameof(BaseUrl)]);
+        }
+        else if (BaseUrl.AbsolutePath.TrimEnd('/').EndsWith("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new($"{SectionName}:BaseUrl is the root of the Immich server, without /api (the gateway keeps the client's /api path).", [nameof(BaseUrl)]);
+        }
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            yield return new($"{SectionName}:ConnectTimeout must be positive.", [nameof(ConnectTimeout)]);
+        }
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            yield return new($"{SectionName}:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace ImmichGateway.Keys;
+
+/// <summary>
+/// The users the gateway serves, keyed by name (<c>Gateway:Users:{user}</c>), so an environment variable or a
+/// Secret can never attach one user's key to another by list position.
+/// </summary>
+internal sealed class GatewayUsersOptions
+{
+    public const string SectionName = "Gateway";
+
+    public Dictionary<string, GatewayUserOptions> Users { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+internal sealed class GatewayUserOptions
+{
+    /// <summary>The user's own Immich API key; the gateway sends it to Immich in place of the client's credential.</summary>
+    public string? ImmichApiKey { get; set; }
+
+    /// <summary>Matched against a verified <c>email</c> claim of an OIDC token.</summary>
+    public string? Email { get; set; }
+
+    /// <summary>Matched against the <c>sub</c> claim of an OIDC token.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>The user's client apps, keyed by name (<c>Gateway:Users:{user}:Clients:{client}</c>).</summary>
+    public Dictionary<string, GatewayClientOptions> Clients { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+internal sealed class GatewayClientOptions
+{
+    /// <summary>Lowercase hex SHA-256 of the client key. The key itself is never stored.</summary>
+    public string? KeySha256 { get; set; }
+}

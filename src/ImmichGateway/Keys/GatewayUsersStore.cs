@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace ImmichGateway.Keys;
+
+/// <summary>
+/// Holds the current user list and follows configuration reloads (appsettings, a mounted Secret directory).
+/// An invalid edit is logged and ignored: the last good snapshot stays in force until a valid one arrives.
+/// </summary>
+internal sealed class GatewayUsersStore : IDisposable
+{
+    private readonly IConfiguration _configuration;
+    private readonly IValidateOptions<GatewayUsersOptions> _validator;
+    private readonly ILogger<GatewayUsersStore> _logger;
+    private readonly IDisposable _reloadRegistration;
+    private GatewayUsersSnapshot _current;
+
+    public GatewayUsersStore(IConfiguration configuration, IOptions<GatewayUsersOptions> startupOptions,
+        IValidateOptions<GatewayUsersOptions> validator, ILogger<GatewayUsersStore> logger)
+    {
+        _configuration = configuration;
+        _validator = validator;
+        _logger = logger;
+        _current = new GatewayUsersSnapshot(startupOptions.Value); // validated at start-up (ValidateOnStart)
+        _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
+    }
+
+    public GatewayUsersSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after a new, valid snapshot replaced the old one.</summary>
+    public event Action<GatewayUsersSnapshot>? Changed;
+
+    private void Reload()
+    {
+        var previous = Current;
+        GatewayUsersOptions options;
+        try
+        {
+            options = _configuration.GetSection(GatewayUsersOptions.SectionName).Get<GatewayUsersOptions>() ?? new GatewayUsersOptions();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            KeysLog.ReloadRejected(_logger, "the Gateway:Users section could not be read");
+            return;
+        }
+
+        var result = _validator.Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            KeysLog.ReloadRejected(_logger, result.FailureMessage);
+            return;
+        }
+        if (options.Users.Count == 0 && previous.UserCount > 0)
+        {
+            // A configuration file that fails to parse is reloaded as empty; never let that lock everybody out.
+            KeysLog.ReloadRejected(_logger, "the new configuration has no users at all (an unreadable file?)");
+            return;
+        }
+
+        var next = new GatewayUsersSnapshot(options);
+        if (next.Fingerprint == previous.Fingerprint)
+        {
+            return;
+        }
+        Volatile.Write(ref _current, next);
+        KeysLog.Reloaded(_logger, next.UserCount, next.ClientCount);
+        Changed?.Invoke(next);
+    }
+
+    public void Dispose() => _reloadRegistration.Dispose();
+}

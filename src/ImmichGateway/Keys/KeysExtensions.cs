@@ -1,0 +1,45 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace ImmichGateway.Keys;
+
+internal static class KeysExtensions
+{
+    /// <summary>
+    /// Users, their Immich keys and their client key hashes, validated at start-up and followed on reload.
+    /// <c>Gateway:ConfigDirectory</c> adds a directory of one-file-per-setting (a mounted Kubernetes Secret), polled for changes.
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayKeys(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration["Gateway:ConfigDirectory"] is { Length: > 0 } directory)
+        {
+            builder.Configuration.AddKeyPerFile(source =>
+            {
+                // Secret volumes are updated by swapping a symlink, which file-system events miss: poll instead.
+                source.FileProvider = new PhysicalFileProvider(Path.GetFullPath(directory))
+                {
+                    UsePollingFileWatcher = true,
+                    UseActivePolling = true,
+                };
+                source.Optional = false;
+                source.ReloadOnChange = true;
+                source.ReloadDelay = 250;
+                source.IgnoreCondition = name => name.StartsWith("..", StringComparison.Ordinal);
+            });
+        }
+
+        // The files were loaded once already (a broken file fails start-up). From now on a file that stops parsing
+        // must not take the process down: its settings read as empty, and the store refuses such a reload.
+        foreach (var source in builder.Configuration.Sources.OfType<FileConfigurationSource>())
+        {
+            source.OnLoadException ??= context => context.Ignore = true;
+        }
+
+        builder.Services.AddSingleton<IValidateOptions<GatewayUsersOptions>, GatewayUsersValidator>();
+        builder.Services.AddOptions<GatewayUsersOptions>()
+            .BindConfiguration(GatewayUsersOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<GatewayUsersStore>();
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+using ImmichGateway.Audit;
+using ImmichGateway.Auth;
+using ImmichGateway.Keys;
+using ImmichGateway.Proxy;
+
+if (ClientKeyCommand.TryRun(args, Console.Out, out var exitCode))
+{
+    return exitCode;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRequestAudit();
+builder.Services.AddProblemDetails();
+builder.AddGatewayKeys();
+builder.AddGatewayAuth();
+builder.AddGatewayProxy();
+
+var app = builder.Build();
+app.UseForwardedHeaders();      // trusted proxies only (Gateway:KnownProxies, Gateway:KnownNetworks)
+app.UseRequestAudit();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UsePathGuard();             // what the gateway checks is what Immich reads
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapGatewayProxy();          // YARP: /api/** and /.well-known/immich, mapped last
+app.Run();
+return 0;

@@ -1,0 +1,145 @@
+using ImmichGateway.Auth;
+using ImmichGateway.Errors;
+using ImmichGateway.Immich;
+using ImmichGateway.Keys;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace ImmichGateway.Proxy;
+
+/// <summary>
+/// On every route whose metadata names <see cref="ProxyMetadata.Credentials"/>: removes every credential the client
+/// sent (Immich honours share links and sessions before API keys, so a leftover would change who Immich thinks is
+/// calling) and, for <see cref="ProxyMetadata.PerUser"/>, sends the caller's own Immich API key instead.
+/// </summary>
+internal sealed class CredentialTransformProvider : ITransformProvider
+{
+    private const string SubstitutedUserItem = "ImmichGateway.SubstitutedUser";
+
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+        var mode = context.Route.Metadata?.GetValueOrDefault(ProxyMetadata.Credentials);
+        if (mode is not null and not ProxyMetadata.PerUser and not ProxyMetadata.None)
+        {
+            context.Errors.Add(new ArgumentException(
+                $"Route '{context.Route.RouteId}': metadata {ProxyMetadata.Credentials} must be {ProxyMetadata.PerUser} or {ProxyMetadata.None}."));
+        }
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        var mode = context.Route.Metadata?.GetValueOrDefault(ProxyMetadata.Credentials);
+        if (mode is null)
+        {
+            return;
+        }
+
+        context.AddRequestTransform(StripCredentials);
+        if (mode == ProxyMetadata.PerUser)
+        {
+            var users = context.Services.GetRequiredService<GatewayUsersStore>();
+            var rules = context.Services.GetRequiredService<ImmichRouteRules>();
+            var metrics = context.Services.GetRequiredService<ProxyMetrics>();
+            var logger = context.Services.GetRequiredService<ILogger<CredentialTransformProvider>>();
+            context.AddRequestTransform(tc => SubstituteKeyAsync(tc, users, rules));
+            context.AddResponseTransform(rc => ReportRejectedKeyAsync(rc, metrics, logger));
+        }
+    }
+
+    private static ValueTask StripCredentials(RequestTransformContext context)
+    {
+        var headers = context.ProxyRequest.Headers;
+        foreach (var name in ImmichHeaders.CredentialHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        var cookies = context.HttpContext.Request.Headers.Cookie;
+        if (cookies.Count > 0)
+        {
+            headers.Remove("Cookie");
+            var kept = KeepNonImmichCookies(cookies);
+            if (kept.Length > 0)
+            {
+                headers.TryAddWithoutValidation("Cookie", kept);
+            }
+        }
+
+        if (context.HttpContext.Request.QueryString.HasValue)
+        {
+            var query = context.Query.Collection;
+            foreach (var key in query.Keys.ToArray())
+            {
+                if (ImmichHeaders.CredentialQueryParameters.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    query.Remove(key);
+                }
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static string KeepNonImmichCookies(StringValues cookieHeaders)
+    {
+        var kept = new List<string>();
+        foreach (var header in cookieHeaders)
+        {
+            foreach (var part in (header ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!part.StartsWith(ImmichHeaders.CookiePrefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    kept.Add(part);
+                }
+            }
+        }
+        return string.Join("; ", kept);
+    }
+
+    private static async ValueTask SubstituteKeyAsync(RequestTransformContext context, GatewayUsersStore users, ImmichRouteRules rules)
+    {
+        var http = context.HttpContext;
+        if (rules.IsPublic(http.Request))
+        {
+            return; // public routes go to Immich anonymously, whoever calls
+        }
+
+        var caller = GatewayCaller.From(http.User);
+        var immichKey = caller is null ? null : users.Current.ImmichKeyFor(caller.User);
+        if (caller is null || immichKey is null)
+        {
+            // The user vanished from configuration between authentication and forwarding. A non-200 status stops YARP.
+            await http.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required", AuthMessages.UnknownKey);
+            return;
+        }
+
+        context.ProxyRequest.Headers.TryAddWithoutValidation(ImmichHeaders.ApiKey, immichKey);
+        http.Items[SubstitutedUserItem] = caller.User;
+    }
+
+    private static async ValueTask ReportRejectedKeyAsync(ResponseTransformContext context, ProxyMetrics metrics, ILogger logger)
+    {
+        if (context.ProxyResponse?.StatusCode != System.Net.HttpStatusCode.Unauthorized ||
+            context.HttpContext.Items[SubstitutedUserItem] is not string user)
+        {
+            return;
+        }
+
+        // Immich refused the key the gateway holds for this user (revoked or deleted in Immich): that is the
+        // gateway's fault, not the client's, and the client must not be told to re-authenticate.
+        ProxyLog.ImmichKeyRejected(logger, user);
+        metrics.ImmichKeyRejected(user);
+        context.SuppressResponseBody = true;
+        var response = context.HttpContext.Response;
+        foreach (var header in context.ProxyResponse.Headers.Concat(context.ProxyResponse.Content.Headers))
+        {
+            response.Headers.Remove(header.Key);
+        }
+        await context.HttpContext.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich rejected the gateway's credential",
+            "Immich refused the API key the gateway holds for this user (revoked or deleted in Immich?). The gateway's operator must update it.");
+    }
+}

@@ -1,0 +1,79 @@
+using ImmichGateway.Errors;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ImmichGateway.Proxy;
+
+/// <summary>
+/// Turns YARP's bare status codes for failed forwards into problem details: Immich unreachable → 502 (fast),
+/// Immich too slow → 504, body too large → 413. A client that went away is not an error and is logged at Debug.
+/// </summary>
+internal static class ForwarderErrors
+{
+    public static async Task HandleAsync(HttpContext context, Func<Task> next)
+    {
+        await next();
+
+        var feature = context.GetForwarderErrorFeature();
+        if (feature is null)
+        {
+            return;
+        }
+
+        var logger = context.RequestServices.GetRequiredService<ILogger<ProxyMetrics>>();
+        var error = feature.Error;
+        var path = context.Request.Path.Value ?? "";
+        if (IsClientGone(error))
+        {
+            ProxyLog.ClientAborted(logger, context.Request.Method, path, error.ToString());
+            return;
+        }
+
+        context.RequestServices.GetRequiredService<ProxyMetrics>().UpstreamError(error.ToString());
+        if (error == ForwarderError.RequestBodyClient && FindBadRequest(feature.Exception) is { } badRequest)
+        {
+            ProxyLog.Refused(logger, context.Request.Method, path, badRequest.Message);
+            if (!context.Response.HasStarted)
+            {
+                await (badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? context.WriteProblemAsync(StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this route accepts.")
+                    : context.WriteProblemAsync(badRequest.StatusCode, "Bad request body", "The request body could not be read."));
+            }
+            return;
+        }
+
+        ProxyLog.UpstreamFailed(logger, context.Request.Method, path, error.ToString());
+        if (context.Response.HasStarted)
+        {
+            return; // the status line is gone; YARP aborts the response so the client sees it is incomplete
+        }
+
+        await (error switch
+        {
+            ForwarderError.RequestTimedOut => context.WriteProblemAsync(StatusCodes.Status504GatewayTimeout,
+                "Immich did not answer in time", "Immich did not answer within the gateway's time limit (Immich:RequestTimeout)."),
+            ForwarderError.NoAvailableDestinations => context.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable,
+                "Immich is unavailable", "No Immich server is available to the gateway."),
+            ForwarderError.RequestBodyClient => context.WriteProblemAsync(StatusCodes.Status400BadRequest,
+                "Bad request body", "The request body could not be read."),
+            _ => context.WriteProblemAsync(StatusCodes.Status502BadGateway,
+                "Immich is unreachable", "The gateway could not get an answer from Immich."),
+        });
+    }
+
+    private static bool IsClientGone(ForwarderError error) => error is
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled or
+        ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled or
+        ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient;
+
+    private static BadHttpRequestException? FindBadRequest(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is BadHttpRequestException badRequest)
+            {
+                return badRequest;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+namespace ImmichGateway.Proxy;
+
+internal static partial class ProxyLog
+{
+    [LoggerMessage(1001, LogLevel.Error, "Immich rejected the API key configured for user {User} (401); update Gateway:Users:{User}:ImmichApiKey")]
+    public static partial void ImmichKeyRejected(ILogger logger, string user);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Forwarding {Method} {Path} to Immich failed: {Error}")]
+    public static partial void UpstreamFailed(ILogger logger, string method, string path, string error);
+
+    [LoggerMessage(1003, LogLevel.Debug, "The client went away during {Method} {Path} ({Error})")]
+    public static partial void ClientAborted(ILogger logger, string method, string path, string error);
+
+    [LoggerMessage(1004, LogLevel.Information, "Refused {Method} {Path}: {Reason}")]
+    public static partial void Refused(ILogger logger, string method, string path, string reason);
+}
