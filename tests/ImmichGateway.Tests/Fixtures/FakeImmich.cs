@@ -1,0 +1,464 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace ImmichGateway.Tests.Fixtures;
+
+/// <summary>What the fake Immich received: the tests assert on this, not on what they hope was sent.</summary>
+public sealed record SeenRequest(
+    string Method,
+    string Path,
+    string Query,
+    IReadOnlyDictionary<string, string> Headers,
+    string? User,
+    long BodyLength,
+    string BodySha256,
+    byte[] Body)
+{
+    public string? Header(string name) => Headers.GetValueOrDefault(name);
+
+    public string BodyText => Encoding.UTF8.GetString(Body);
+}
+
+/// <summary>
+/// A stateful stand-in for Immich 3.1 on a real loopback socket. Routes, public/admin-only flags, required bodies and
+/// uuid parameters come from Immich's own OpenAPI document; answers come from the recordings of a real server, and
+/// errors have the shapes OBSERVED.md lists (<c>{"message": …}</c>, 400 for no access, 404 "Cannot GET …").
+/// Every request is recorded with its headers and a hash of its body.
+/// </summary>
+public sealed class FakeImmich : IAsyncDisposable
+{
+    public const string DelayHeader = "x-fake-delay-ms";
+
+    /// <summary>SHA-1 of an asset Immich already has: an upload announcing it is a duplicate.</summary>
+    public const string KnownChecksum = "dc684b0a7e3051880a14b340ce589946bc0106ed";
+
+    public static readonly string[] AlbumOneAssets =
+        ["1564c2d8-8ce2-4842-a7e8-9810c8e1e8fa", "f2cbfa21-be82-40f8-aaa0-c447f88279e5", "b761da16-8e5a-4083-a7db-c6a47937ba7d", "e58f9a9b-b468-45ba-ada3-7206e3dbbfdb"];
+
+    public const string ArchivedAsset = "ce16dbbc-43b4-4c8a-ae9f-7a43106823fa";
+
+    private static readonly string CacheControl = "private, max-age=86400, no-transform, stale-while-revalidate=2592000, stale-if-error=2592000";
+    private static readonly byte[] VideoBytes = Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 31 % 251)).ToArray();
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<SeenRequest> _requests = new();
+
+    private FakeImmich(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IReadOnlyCollection<SeenRequest> Requests => _requests;
+
+    /// <summary>Requests whose path or query contains <paramref name="marker"/> (tests use unique ids or paths).</summary>
+    public IReadOnlyList<SeenRequest> RequestsMatching(string marker) =>
+        _requests.Where(r => r.Path.Contains(marker, StringComparison.OrdinalIgnoreCase) || r.Query.Contains(marker, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    public static async Task<FakeImmich> StartAsync(int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = null).UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var fake = new FakeImmich(app);
+        app.UseWebSockets();
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = new Uri(address);
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Exceptions the fake itself threw (a broken fake must not look like a broken gateway).</summary>
+    public IReadOnlyCollection<Exception> Errors => _errors;
+
+    private readonly ConcurrentQueue<Exception> _errors = new();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await HandleCoreAsync(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _errors.Enqueue(ex);
+            throw;
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "/";
+        var user = ResolveApiKeyUser(request);
+
+        if (request.Headers.TryGetValue(DelayHeader, out var delay))
+        {
+            await Task.Delay(int.Parse(delay!), context.RequestAborted);
+        }
+
+        if (path.StartsWith("/api/socket.io", StringComparison.OrdinalIgnoreCase))
+        {
+            Record(context, user?.Name, [], 0, "");
+            await SocketIoAsync(context, user);
+            return;
+        }
+        if (path.Equals("/.well-known/immich", StringComparison.OrdinalIgnoreCase))
+        {
+            Record(context, null, [], 0, "");
+            await WriteRecordingAsync(context, Recordings.Get("GET_.well-known_immich.none.json"));
+            return;
+        }
+
+        var operation = ImmichSpec.Find(request.Method, path, out var match) ?? ObservedExtra(request.Method, path, out match);
+
+        // Uploads are streamed and hashed, never held in memory; every other body is read whole (they are small).
+        if (operation?.OperationId == "uploadAsset" && user is not null)
+        {
+            await UploadAsync(context, user);
+            return;
+        }
+        var (body, length, sha) = await ReadBodyAsync(request, context.RequestAborted);
+        Record(context, user?.Name, body, length, sha);
+
+        if (operation is null)
+        {
+            await WriteErrorAsync(context, 404, $"Cannot {request.Method} {path}");
+            return;
+        }
+        if (!operation.IsPublic)
+        {
+            if (CredentialError(request, user) is { } authError)
+            {
+                await WriteErrorAsync(context, 401, authError);
+                return;
+            }
+        }
+        foreach (var name in operation.UuidParameters)
+        {
+            if (!Guid.TryParse(match.Groups[name].Value, out _))
+            {
+                await WriteJsonAsync(context, 400, new JsonObject
+                {
+                    ["message"] = "Validation failed",
+                    ["errors"] = new JsonArray(new JsonObject
+                    {
+                        ["origin"] = "string", ["code"] = "invalid_format", ["format"] = "uuid",
+                        ["path"] = new JsonArray(name), ["message"] = "Invalid UUID",
+                    }),
+                });
+                return;
+            }
+        }
+        if (operation.IsAdminOnly && user is { IsAdmin: false })
+        {
+            await WriteErrorAsync(context, 403, "Forbidden");
+            return;
+        }
+        if (operation.RequiresBody && length == 0)
+        {
+            await WriteJsonAsync(context, 400, new JsonObject
+            {
+                ["message"] = "Validation failed",
+                ["errors"] = new JsonArray(new JsonObject { ["expected"] = "object", ["code"] = "invalid_type", ["path"] = new JsonArray(), ["message"] = "Invalid input: expected object, received undefined" }),
+            });
+            return;
+        }
+
+        switch (operation.OperationId)
+        {
+            case "viewAsset":
+                await ThumbnailAsync(context, match.Groups["id"].Value, user!);
+                return;
+            case "downloadAsset":
+                await OriginalAsync(context, match.Groups["id"].Value, user!);
+                return;
+            case "playAssetVideo":
+                await VideoAsync(context, match.Groups["id"].Value, user!);
+                return;
+        }
+
+        if (FindRecording(request, path, user) is { } recording)
+        {
+            await WriteRecordingAsync(context, recording);
+            return;
+        }
+
+        // Anything else Immich serves answers with its success status and an echo of what it understood.
+        var status = operation.SuccessStatus;
+        if (status == 204)
+        {
+            context.Response.StatusCode = 204;
+            return;
+        }
+        await WriteJsonAsync(context, status, new JsonObject
+        {
+            ["operationId"] = operation.OperationId,
+            ["method"] = request.Method,
+            ["path"] = path,
+            ["user"] = user?.Id,
+            ["bodySha256"] = sha,
+        });
+    }
+
+    /// <summary>Routes a running Immich 3.1.0 serves although its spec omits them (OBSERVED.md #7, #8).</summary>
+    private static ImmichOperation? ObservedExtra(string method, string path, out System.Text.RegularExpressions.Match match)
+    {
+        if (method == "PATCH")
+        {
+            var put = ImmichSpec.Find("PUT", path, out match);
+            if (put?.OperationId is "updateAsset" or "updateUserAdmin")
+            {
+                return put;
+            }
+        }
+        match = System.Text.RegularExpressions.Match.Empty;
+        return null;
+    }
+
+    private static ImmichUser? ResolveApiKeyUser(HttpRequest request)
+    {
+        var key = request.Headers["x-api-key"].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            key = request.Query["apiKey"].ToString();
+        }
+        return TestUsers.ImmichUsers.FirstOrDefault(u => u.ImmichKey == key);
+    }
+
+    /// <summary>Immich's order (API-NOTES b): share key/slug, then session tokens, then API key. First match wins.</summary>
+    private static string? CredentialError(HttpRequest request, ImmichUser? user)
+    {
+        var headers = request.Headers;
+        if (headers.ContainsKey("x-immich-share-key") || request.Query.ContainsKey("key"))
+        {
+            return "Invalid share key";
+        }
+        if (headers.ContainsKey("x-immich-share-slug") || request.Query.ContainsKey("slug"))
+        {
+            return "Invalid share slug";
+        }
+        if (headers.ContainsKey("x-immich-user-token") || headers.ContainsKey("x-immich-session-token") ||
+            request.Query.ContainsKey("sessionKey") || headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ||
+            request.Cookies.ContainsKey("immich_access_token"))
+        {
+            return "Invalid user token";
+        }
+        if (headers.ContainsKey("x-api-key") || request.Query.ContainsKey("apiKey"))
+        {
+            return user is null ? "Invalid API key" : null;
+        }
+        return "Authentication required";
+    }
+
+    private static Recording? FindRecording(HttpRequest request, string path, ImmichUser? user)
+    {
+        var method = request.Method;
+        var candidates = Recordings.All.Where(r =>
+            r.Method == method && string.Equals(r.Path, path, StringComparison.OrdinalIgnoreCase) &&
+            r.Query.All(q => request.Query[q.Key] == q.Value) && !r.File.Contains(".if-none-match.") && !r.File.Contains(".range-")).ToList();
+        return candidates.FirstOrDefault(r => r.Auth == (user?.Recorded ?? "none"))
+               ?? candidates.FirstOrDefault(r => r.Status is >= 200 and < 300 && r.Auth is "admin" or "none");
+    }
+
+    private static async Task WriteRecordingAsync(HttpContext context, Recording recording)
+    {
+        var etag = recording.Headers.GetValueOrDefault("etag");
+        if (etag is not null && context.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch &&
+            ifNoneMatch.Replace("W/", "") == etag.Replace("W/", ""))
+        {
+            context.Response.StatusCode = 304;
+            context.Response.Headers.ETag = etag;
+            return;
+        }
+        context.Response.StatusCode = recording.Status;
+        foreach (var (name, value) in recording.Headers)
+        {
+            if (name is not "content-length")
+            {
+                context.Response.Headers[name] = value;
+            }
+        }
+        var bytes = recording.BodyBytes;
+        context.Response.ContentLength = bytes.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        }
+    }
+
+    private static bool CanSee(ImmichUser user, string assetId) =>
+        user.IsAdmin || AlbumOneAssets.Contains(assetId, StringComparer.OrdinalIgnoreCase);
+
+    private static async Task ThumbnailAsync(HttpContext context, string assetId, ImmichUser user)
+    {
+        var size = context.Request.Query["size"].ToString();
+        if (size is "fullsize" or "original")
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = "original";
+            return;
+        }
+        if (size is not ("" or "thumbnail" or "preview"))
+        {
+            await WriteErrorAsync(context, 400, "Validation failed");
+            return;
+        }
+        if (!CanSee(user, assetId))
+        {
+            await WriteErrorAsync(context, 400, "Not found or no asset.view access");
+            return;
+        }
+        var recording = Recordings.Get(size == "preview"
+            ? "GET_api_assets_{id}_thumbnail__size=preview.admin.json"
+            : "GET_api_assets_{id}_thumbnail.admin.json");
+        await WriteFileAsync(context, recording.BodyBytes, recording.ContentType!, recording.Headers["etag"],
+            recording.Headers["last-modified"], recording.Headers["content-disposition"]);
+    }
+
+    private static async Task OriginalAsync(HttpContext context, string assetId, ImmichUser user)
+    {
+        if (!CanSee(user, assetId))
+        {
+            await WriteErrorAsync(context, 404, "Not Found");
+            return;
+        }
+        var recording = Recordings.Get("GET_api_assets_{id}_original.admin.json");
+        await WriteFileAsync(context, recording.BodyBytes, "image/jpeg", recording.Headers["etag"],
+            recording.Headers["last-modified"], recording.Headers["content-disposition"]);
+    }
+
+    private static async Task VideoAsync(HttpContext context, string assetId, ImmichUser user)
+    {
+        if (!CanSee(user, assetId))
+        {
+            await WriteErrorAsync(context, 400, "Not found or no asset.view access");
+            return;
+        }
+        await WriteFileAsync(context, VideoBytes, "video/mp4", "W/\"100000-19454e19ee0\"", "Sat, 11 Jan 2025 10:21:00 GMT", "inline; filename*=UTF-8''clip.mp4");
+    }
+
+    /// <summary>As Express's sendFile: weak ETag, Last-Modified, ranges, 304s, private caching.</summary>
+    private static Task WriteFileAsync(HttpContext context, byte[] bytes, string contentType, string etag, string lastModified, string disposition)
+    {
+        context.Response.Headers.CacheControl = CacheControl;
+        context.Response.Headers.ContentDisposition = disposition;
+        return Results.File(bytes, contentType, lastModified: DateTimeOffset.Parse(lastModified),
+            entityTag: EntityTagHeaderValue.Parse(etag), enableRangeProcessing: true).ExecuteAsync(context);
+    }
+
+    private async Task UploadAsync(HttpContext context, ImmichUser user)
+    {
+        if (context.Request.Headers["x-immich-checksum"] == KnownChecksum)
+        {
+            // Immich answers before it reads the body when the checksum names an asset the user already has.
+            Record(context, user.Name, [], -1, "");
+            await WriteJsonAsync(context, 200, new JsonObject { ["status"] = "duplicate", ["id"] = "f55e7f4d-f5ee-4f2e-891b-c7c7d48785c2" });
+            return;
+        }
+        var (prefix, length, sha) = await ReadBodyAsync(context.Request, context.RequestAborted, keep: 4096);
+        Record(context, user.Name, prefix, length, sha);
+        await WriteJsonAsync(context, 201, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["status"] = "created" });
+    }
+
+    private static async Task SocketIoAsync(HttpContext context, ImmichUser? user)
+    {
+        // Immich authenticates the socket.io handshake from its headers only (API-NOTES f).
+        var headerKey = context.Request.Headers["x-api-key"].ToString();
+        user = TestUsers.ImmichUsers.FirstOrDefault(u => u.ImmichKey == headerKey);
+        if (user is null)
+        {
+            await WriteErrorAsync(context, 401, headerKey.Length == 0 ? "Authentication required" : "Invalid API key");
+            return;
+        }
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await socket.SendAsync(Encoding.UTF8.GetBytes($"0{{\"sid\":\"fake\",\"user\":\"{user.Id}\"}}"), WebSocketMessageType.Text, true, context.RequestAborted);
+            var buffer = new byte[16 * 1024];
+            while (socket.State == WebSocketState.Open)
+            {
+                WebSocketReceiveResult received;
+                try
+                {
+                    received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+                {
+                    return;
+                }
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+            }
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; charset=UTF-8";
+        await context.Response.WriteAsync(HttpMethods.IsPost(context.Request.Method)
+            ? "ok"
+            : $"0{{\"sid\":\"fake\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000,\"user\":\"{user.Id}\"}}");
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string message) =>
+        WriteJsonAsync(context, status, new JsonObject { ["message"] = message });
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, JsonNode body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = bytes.Length;
+        context.Response.Headers.ETag = $"\"{bytes.Length:x}-{Convert.ToBase64String(SHA1.HashData(bytes))[..27]}\"";
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+
+    private static async Task<(byte[] Kept, long Length, string Sha256)> ReadBodyAsync(HttpRequest request, CancellationToken cancel, int keep = 1 << 20)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var kept = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        long length = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancel)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            var room = keep - (int)kept.Length;
+            if (room > 0)
+            {
+                kept.Write(buffer, 0, Math.Min(room, read));
+            }
+            length += read;
+        }
+        return (kept.ToArray(), length, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    private void Record(HttpContext context, string? user, byte[] body, long length, string sha)
+    {
+        var request = context.Request;
+        var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        _requests.Enqueue(new SeenRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, user, length, sha, body));
+    }
+}

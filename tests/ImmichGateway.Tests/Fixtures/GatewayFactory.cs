@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImmichGateway.Tests.Fixtures;
+
+/// <summary>
+/// The real gateway, in-process, in front of a <see cref="FakeImmich"/> on a loopback socket. Users come from a JSON
+/// file the gateway watches, so tests can edit it as an operator would. Logs are captured at Debug.
+/// </summary>
+public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _usersFile = Path.Combine(Path.GetTempPath(), $"gateway-users-{Guid.NewGuid():N}.json");
+
+    public FakeImmich Immich { get; private set; } = null!;
+
+    public LogSink Logs { get; } = new();
+
+    /// <summary>Settings layered over appsettings.json for this factory (override in a subclass or set before first use).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    public string UsersFile => _usersFile;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Immich = await FakeImmich.StartAsync();
+        WriteUsers(TestUsers.Configuration());
+    }
+
+    /// <summary>Replaces the watched users file (as an operator editing a mounted file would).</summary>
+    public void WriteUsers(IDictionary<string, string?> flatSettings) =>
+        File.WriteAllText(_usersFile, ConfigurationJson.FromFlat(flatSettings));
+
+    public void WriteUsersRaw(string content) => File.WriteAllText(_usersFile, content);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Immich:BaseUrl", Immich.BaseUrl.ToString());
+        builder.UseSetting("Logging:LogLevel:Default", "Debug");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Debug");
+        builder.UseSetting("Logging:LogLevel:Yarp", "Debug");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureAppConfiguration(config => config.AddJsonFile(_usersFile, optional: false, reloadOnChange: true));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    /// <summary>A client that authenticates as <paramref name="client"/> (its key in x-api-key).</summary>
+    public HttpClient CreateClient(TestClient client)
+    {
+        var http = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        http.DefaultRequestHeaders.Add("x-api-key", client.Key);
+        return http;
+    }
+
+    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public HttpClient CreateBearerClient(string token)
+    {
+        var http = CreateAnonymousClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Immich is not null)
+        {
+            await Immich.DisposeAsync();
+        }
+        File.Delete(_usersFile);
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The gateway tests that share one factory (and so one fake Immich) run in this collection.</summary>
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFactory>
+{
+    public const string Name = "Gateway";
+}
