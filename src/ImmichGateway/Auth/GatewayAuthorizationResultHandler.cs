@@ -29,7 +29,8 @@ internal sealed class GatewayAuthorizationResultHandler(IOptions<OidcOptions> oi
             return;
         }
 
-        var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        // The authentication middleware keeps only successes; handlers cache their result, so this does not run twice.
+        var failure = (await context.AuthenticateAsync()).Failure;
         var bearerFailed = failure is SecurityTokenException or SecurityTokenValidationException || failure?.Message == AuthMessages.UnknownTokenUser;
         var detail = failure switch
         {
