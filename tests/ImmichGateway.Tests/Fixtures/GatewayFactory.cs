@@ -54,12 +54,16 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client that authenticates as <paramref name="client"/> (its key in x-api-key).</summary>
     public HttpClient CreateClient(TestClient client)
     {
-        var http = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var http = CreateAnonymousClient();
         http.DefaultRequestHeaders.Add("x-api-key", client.Key);
         return http;
     }
 
-    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient CreateAnonymousClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientBaseAddress });
+
+    /// <summary>Where clients send requests: TestServer's in-memory address, or Kestrel's real one.</summary>
+    protected virtual Uri ClientBaseAddress => new("http://localhost");
 
     public HttpClient CreateBearerClient(string token)
     {
