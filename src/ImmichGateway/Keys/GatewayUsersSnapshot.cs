@@ -28,7 +28,9 @@ internal sealed class GatewayUsersSnapshot
     {
         var users = options.Users.Where(u => u.Value is { ImmichApiKey.Length: > 0 }).ToList();
         _immichKeys = users.ToFrozenDictionary(u => u.Key, u => u.Value.ImmichApiKey!, StringComparer.OrdinalIgnoreCase);
-        _usersByImmichKeyHash = users.ToFrozenDictionary(u => ClientKeyHasher.HashHex(u.Value.ImmichApiKey!), u => u.Key, StringComparer.Ordinal);
+        _usersByImmichKeyHash = users
+            .GroupBy(u => ClientKeyHasher.HashHex(u.Value.ImmichApiKey!)) // two gateway users may share one Immich account
+            .ToFrozenDictionary(g => g.Key, g => g.First().Key, StringComparer.Ordinal);
         _clientsByHash = users
             .SelectMany(u => u.Value.Clients.Where(c => c.Value?.KeySha256 is not null)
                 .Select(c => new GatewayClient(u.Key, c.Key, c.Value.KeySha256!)))

@@ -11,13 +11,15 @@ internal sealed class GatewayUsersStore : IDisposable
 {
     private readonly IConfiguration _configuration;
     private readonly IValidateOptions<GatewayUsersOptions> _validator;
+    private readonly ConfigurationFileGuard _fileGuard;
     private readonly ILogger<GatewayUsersStore> _logger;
     private readonly IDisposable _reloadRegistration;
     private GatewayUsersSnapshot _current;
 
     public GatewayUsersStore(IConfiguration configuration, IOptions<GatewayUsersOptions> startupOptions,
-        IValidateOptions<GatewayUsersOptions> validator, ILogger<GatewayUsersStore> logger)
+        IValidateOptions<GatewayUsersOptions> validator, ConfigurationFileGuard fileGuard, ILogger<GatewayUsersStore> logger)
     {
+        _fileGuard = fileGuard;
         _configuration = configuration;
         _validator = validator;
         _logger = logger;
@@ -33,6 +35,11 @@ internal sealed class GatewayUsersStore : IDisposable
     private void Reload()
     {
         var previous = Current;
+        if (_fileGuard.TakeFailure() is { } brokenFile)
+        {
+            KeysLog.ReloadRejected(_logger, $"{Path.GetFileName(brokenFile)} could not be read (is it valid JSON?)");
+            return;
+        }
         GatewayUsersOptions options;
         try
         {

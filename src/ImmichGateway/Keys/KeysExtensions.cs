@@ -29,11 +29,14 @@ internal static class KeysExtensions
         }
 
         // The files were loaded once already (a broken file fails start-up). From now on a file that stops parsing
-        // must not take the process down: its settings read as empty, and the store refuses such a reload.
+        // must neither take the process down nor wipe the user list.
+        var guard = new ConfigurationFileGuard();
         foreach (var source in builder.Configuration.Sources.OfType<FileConfigurationSource>())
         {
-            source.OnLoadException ??= context => context.Ignore = true;
+            source.OnLoadException ??= guard.OnLoadException;
         }
+        ((IConfigurationBuilder)builder.Configuration).SetFileLoadExceptionHandler(guard.OnLoadException);
+        builder.Services.AddSingleton(guard);
 
         builder.Services.AddSingleton<IValidateOptions<GatewayUsersOptions>, GatewayUsersValidator>();
         builder.Services.AddOptions<GatewayUsersOptions>()

@@ -47,7 +47,9 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureAppConfiguration(config => config.AddJsonFile(_usersFile, optional: false, reloadOnChange: true));
+        builder.ConfigureAppConfiguration(config => config
+            .AddJsonFile(_usersFile, optional: false, reloadOnChange: true)
+            .AddInMemoryCollection(Settings)); // test settings win over the users file
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using ImmichGateway.Tests.Fixtures;
+
+namespace ImmichGateway.Tests.Keys;
+
+/// <summary>An operator edits the mounted user list while clients are connected. Each test owns its gateway.</summary>
+public sealed class ConfigurationReloadTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task RemovedClientKey_StopsWorking_ClosesItsWebSockets_AndLeavesOtherClientsAlone()
+    {
+        await using var gateway = new KestrelGatewayFactory();
+        await gateway.InitializeAsync();
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        using var phone = gateway.CreateClient(TestUsers.AlicePhone);
+        using var socket = await ConnectSocketAsync(gateway, TestUsers.AliceKiosk);
+        using var phoneSocket = await ConnectSocketAsync(gateway, TestUsers.AlicePhone);
+
+        gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone, TestUsers.BobFrame));
+        var kioskRefused = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+        var closed = await ReceiveUntilClosedAsync(socket);
+
+        Assert.True(kioskRefused, "the removed key was still accepted");
+        Assert.True(closed, "the removed client's WebSocket stayed open");
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/albums", Cancel)).StatusCode);
+        await phoneSocket.SendAsync(Encoding.UTF8.GetBytes("still-here"), WebSocketMessageType.Text, true, Cancel);
+        Assert.Equal("still-here", await ReceiveTextAsync(phoneSocket));
+        Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 3003 && e.State.GetValueOrDefault("Client") == "kiosk");
+    }
+
+    [Fact]
+    public async Task AddedClientKey_StartsWorking()
+    {
+        await using var gateway = new GatewayFactory();
+        await gateway.InitializeAsync();
+        gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone));
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+
+        gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone, TestUsers.AliceKiosk));
+        var accepted = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.OK);
+
+        Assert.True(accepted);
+    }
+
+    public static TheoryData<string> BadEdits => new() { "malformed-hash", "user-without-immich-key", "duplicate-hash", "not-json" };
+
+    [Theory]
+    [MemberData(nameof(BadEdits))]
+    public async Task InvalidEdit_IsLogged_AndTheLastGoodConfigurationStaysInForce(string edit)
+    {
+        await using var gateway = new GatewayFactory();
+        await gateway.InitializeAsync();
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode);
+        var settings = TestUsers.Configuration(TestUsers.BobFrame); // would also drop alice's kiosk if it were accepted
+        switch (edit)
+        {
+            case "malformed-hash":
+                settings["Gateway:Users:bob:Clients:tv:KeySha256"] = "NOT-A-HASH";
+                break;
+            case "user-without-immich-key":
+                settings["Gateway:Users:dave:Email"] = "dave@example.com";
+                break;
+            case "duplicate-hash":
+                settings["Gateway:Users:ada:Clients:copy:KeySha256"] = TestUsers.BobFrame.KeySha256;
+                break;
+        }
+
+        if (edit == "not-json")
+        {
+            gateway.WriteUsersRaw("{ \"Gateway\": { \"Users\": ");
+        }
+        else
+        {
+            gateway.WriteUsers(settings);
+        }
+        var rejected = await EventuallyAsync(() => Task.FromResult(gateway.Logs.Events.Any(e => e.EventId.Id == 3002)));
+
+        Assert.True(rejected, "the bad edit was not reported");
+        Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode);
+        var report = gateway.Logs.Events.First(e => e.EventId.Id == 3002).Message;
+        Assert.DoesNotContain("NOT-A-HASH", report);
+        Assert.DoesNotContain(TestUsers.BobFrame.KeySha256, report);
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + ReloadDeadline;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(100, Cancel); // polling for the file watcher, not waiting for an expiry
+        }
+        return false;
+    }
+
+    private static async Task<ClientWebSocket> ConnectSocketAsync(KestrelGatewayFactory gateway, TestClient client)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("x-api-key", client.Key);
+        var url = new UriBuilder(gateway.ServerAddress) { Scheme = "ws", Path = "/api/socket.io/", Query = "EIO=4&transport=websocket" }.Uri;
+        await socket.ConnectAsync(url, Cancel);
+        await ReceiveTextAsync(socket); // greeting
+        return socket;
+    }
+
+    private static async Task<string> ReceiveTextAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[4096];
+        var result = await socket.ReceiveAsync(buffer, Cancel);
+        return Encoding.UTF8.GetString(buffer, 0, result.Count);
+    }
+
+    private static async Task<bool> ReceiveUntilClosedAsync(ClientWebSocket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(ReloadDeadline);
+        try
+        {
+            var result = await socket.ReceiveAsync(new byte[4096], timeout.Token);
+            return result.MessageType == WebSocketMessageType.Close;
+        }
+        catch (WebSocketException)
+        {
+            return true; // the connection was cut
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
