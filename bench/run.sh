@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# ImmichGateway benchmark: gateway vs bare YARP in front of the same fake Immich, plus a 2 GiB streamed upload.
+# Usage: bash bench/run.sh            (from anywhere; everything listens on 127.0.0.1 only)
+# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
+#   BENCH_ROUNDS (2), BENCH_UPLOAD_BYTES (2147483648), BENCH_PORT_BASE (5301: upstream, +1 bare YARP,
+#   +2 gateway, +3 gateway with the audit log off), BENCH_GATEWAY_REF (build the gateway from this git ref
+#   instead of the working tree), BENCH_OUT (results directory).
+# Raw outputs go to bench/results/<timestamp>/ (gitignored); the summary is printed at the end.
+set -euo pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+OUT=${BENCH_OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)}
+ART=$BENCH/results/artifacts
+DURATION=${BENCH_DURATION:-15s}
+WARMUP=${BENCH_WARMUP:-3s}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-32}
+ROUNDS=${BENCH_ROUNDS:-2}
+UPLOAD_BYTES=${BENCH_UPLOAD_BYTES:-2147483648}
+PORT_BASE=${BENCH_PORT_BASE:-5301}
+PORT_UP=$PORT_BASE
+PORT_YARP=$((PORT_BASE + 1))
+PORT_GW=$((PORT_BASE + 2))
+PORT_GW_QUIET=$((PORT_BASE + 3))
+HOST=127.0.0.1
+mkdir -p "$OUT" "$ART"
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" | tee -a "$OUT/run.log" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
+command -v curl >/dev/null || die "curl is not installed"
+
+# ---------------------------------------------------------------- processes we start, and their cleanup
+declare -A PID=()
+SAMPLER_PID=
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+    for name in "${!PID[@]}"; do
+        kill "${PID[$name]}" 2>/dev/null || true
+    done
+    for name in "${!PID[@]}"; do
+        # bounded: give each process 10 s to stop, then SIGKILL it (its own pid only)
+        for _ in $(seq 100); do kill -0 "${PID[$name]}" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "${PID[$name]}" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for port in "$PORT_UP" "$PORT_YARP" "$PORT_GW" "$PORT_GW_QUIET"; do
+    if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
+        die "port $port on $HOST is already in use (set BENCH_PORT_BASE)"
+    fi
+done
+
+# ---------------------------------------------------------------- machine
+{
+    echo "date: $(date -Is)"
+    echo "host: $(uname -srm)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') x $(nproc)"
+    echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "dotnet sdk: $(dotnet --version)"
+    echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+    echo "git HEAD: $(git -C "$ROOT" rev-parse --short HEAD)"
+    echo "gateway source: ${BENCH_GATEWAY_REF:-working tree}"
+    echo "uncommitted changes under src/: $(git -C "$ROOT" status --porcelain -- src | wc -l) file(s)"
+    echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "busiest processes at start:"
+    ps -eo pcpu,rss,comm --sort=-pcpu | head -6 | sed 's/^/  /'
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+# ---------------------------------------------------------------- build (Release)
+# The gateway is built into its own artifacts directory: other people build src/ in Debug concurrently, and
+# sharing src/ImmichGateway/obj with them would race.
+GW_PROJECT=$ROOT/src/ImmichGateway/ImmichGateway.csproj
+GW_ART=$ART/gateway
+if [[ -n ${BENCH_GATEWAY_REF:-} ]]; then
+    snapshot=$OUT/gateway-src
+    mkdir -p "$snapshot"
+    git -C "$ROOT" archive --format=tar "$BENCH_GATEWAY_REF" src/ImmichGateway Directory.Build.props Directory.Packages.props \
+        | tar -x -C "$snapshot"
+    GW_PROJECT=$snapshot/src/ImmichGateway/ImmichGateway.csproj
+    GW_ART=$ART/gateway-ref
+fi
+log "building (Release)"
+dotnet build "$GW_PROJECT" -c Release --artifacts-path "$GW_ART" -nologo -clp:ErrorsOnly >"$OUT/build-gateway.txt" 2>&1 \
+    || { cat "$OUT/build-gateway.txt" >&2; die "gateway build"; }
+for project in Upstream BareYarp; do
+    dotnet build "$BENCH/$project/$project.csproj" -c Release --artifacts-path "$ART/bench" -nologo -clp:ErrorsOnly \
+        >"$OUT/build-$project.txt" 2>&1 || { cat "$OUT/build-$project.txt" >&2; die "$project build"; }
+done
+GW_DIR=$GW_ART/bin/ImmichGateway/release
+UP_DIR=$ART/bench/bin/Upstream/release
+YARP_DIR=$ART/bench/bin/BareYarp/release
+[[ -f $GW_DIR/ImmichGateway.dll && -f $UP_DIR/Bench.Upstream.dll && -f $YARP_DIR/Bench.BareYarp.dll ]] || die "build outputs missing"
+
+# ---------------------------------------------------------------- keys
+IMMICH_KEY="bench-immich-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+CLIENT_KEY="igw_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+CLIENT_SHA=$(printf '%s' "$CLIENT_KEY" | sha256sum | cut -d' ' -f1)
+
+# ---------------------------------------------------------------- start everything
+# start NAME DIR COMMAND...: runs COMMAND in DIR (the content root, so appsettings.json is found), stdout/stderr to files.
+start() {
+    local name=$1 dir=$2
+    shift 2
+    (cd "$dir" && exec "$@") >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" &
+    PID[$name]=$!
+}
+# wait_ready NAME PORT: up to 30 s for an HTTP answer
+wait_ready() {
+    local name=$1 port=$2
+    for _ in $(seq 300); do
+        kill -0 "${PID[$name]}" 2>/dev/null || { cat "$OUT/$name.stderr" "$OUT/$name.stdout" >&2; die "$name exited"; }
+        [[ $(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://$HOST:$port/api/server/ping" || true) != 000 ]] && return 0
+        sleep 0.1
+    done
+    die "$name did not answer on port $port within 30 s"
+}
+
+GW_ENV=(
+    ASPNETCORE_ENVIRONMENT=Production
+    "Immich__BaseUrl=http://$HOST:$PORT_UP"
+    "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY"
+    "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA"
+)
+log "starting upstream :$PORT_UP, bare YARP :$PORT_YARP, gateway :$PORT_GW (default logging), gateway :$PORT_GW_QUIET (audit log off)"
+start upstream "$UP_DIR" dotnet Bench.Upstream.dll --urls "http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY"
+start bareyarp "$YARP_DIR" env ASPNETCORE_ENVIRONMENT=Production dotnet Bench.BareYarp.dll --urls "http://$HOST:$PORT_YARP" \
+    "--Upstream:BaseUrl=http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY"
+start gateway "$GW_DIR" env "${GW_ENV[@]}" "ASPNETCORE_URLS=http://$HOST:$PORT_GW" dotnet ImmichGateway.dll
+start gateway-quiet "$GW_DIR" env "${GW_ENV[@]}" "ASPNETCORE_URLS=http://$HOST:$PORT_GW_QUIET" \
+    "Logging__LogLevel__ImmichGateway.Audit=Warning" dotnet ImmichGateway.dll
+wait_ready upstream "$PORT_UP"
+wait_ready bareyarp "$PORT_YARP"
+wait_ready gateway "$PORT_GW"
+wait_ready gateway-quiet "$PORT_GW_QUIET"
+
+# ---------------------------------------------------------------- sanity: every path answers what it should
+declare -A PORT_OF=([gateway]=$PORT_GW [bareyarp]=$PORT_YARP [gateway-quiet]=$PORT_GW_QUIET)
+declare -A PATH_OF=([json]=/api/albums/5a1c6e0e-2f3b-4c55-8e7a-1b2c3d4e5f60 [thumb]=/api/assets/0b9f7c2e-4d1a-4f6b-9a3c-000000000001/thumbnail)
+expect() { # expect LABEL WANTED_STATUS CURL_ARGS...
+    local label=$1 want=$2
+    shift 2
+    local got
+    got=$(curl -sS -o "$OUT/sanity-body.tmp" -D "$OUT/sanity-headers.tmp" -m 5 -w '%{http_code} %{size_download}' "$@" || true)
+    {
+        echo "== $label: want $want, got $got"
+        tr -d '\r' <"$OUT/sanity-headers.tmp" | grep -iE '^(HTTP|content-type|content-length|etag|cache-control)' | sed 's/^/   /'
+    } >>"$OUT/sanity.txt"
+    [[ ${got%% *} == "$want" ]] || die "sanity: $label answered $got (want $want); see $OUT/sanity.txt"
+}
+: >"$OUT/sanity.txt"
+for target in gateway bareyarp gateway-quiet; do
+    for endpoint in json thumb; do
+        expect "$target $endpoint" 200 -H "x-api-key: $CLIENT_KEY" "http://$HOST:${PORT_OF[$target]}${PATH_OF[$endpoint]}"
+    done
+done
+expect "upstream without a key" 401 "http://$HOST:$PORT_UP${PATH_OF[json]}"
+expect "gateway without a key" 401 "http://$HOST:$PORT_GW${PATH_OF[json]}"
+expect "gateway with a wrong key" 401 -H "x-api-key: igw_not-a-key" "http://$HOST:$PORT_GW${PATH_OF[json]}"
+expect "gateway with the Immich key itself" 401 -H "x-api-key: $IMMICH_KEY" "http://$HOST:$PORT_GW${PATH_OF[json]}"
+curl -sS -o "$OUT/thumb-gateway.bin" -H "x-api-key: $CLIENT_KEY" "http://$HOST:$PORT_GW${PATH_OF[thumb]}"
+curl -sS -o "$OUT/thumb-upstream.bin" -H "x-api-key: $IMMICH_KEY" "http://$HOST:$PORT_UP${PATH_OF[thumb]}"
+cmp -s "$OUT/thumb-gateway.bin" "$OUT/thumb-upstream.bin" || die "sanity: the gateway altered the thumbnail bytes"
+rm -f "$OUT/sanity-body.tmp" "$OUT/sanity-headers.tmp" "$OUT/thumb-gateway.bin" "$OUT/thumb-upstream.bin"
+log "sanity checks passed (see sanity.txt)"
+
+# ---------------------------------------------------------------- wrk: gateway vs bare YARP, same run
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in 1/100 s
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+run_wrk() { # run_wrk TARGET ENDPOINT DURATION OUTFILE
+    local target=$1 endpoint=$2 duration=$3 outfile=$4
+    wrk -t"$THREADS" -c"$CONNS" -d"$duration" --latency -s "$BENCH/wrk-report.lua" -H "x-api-key: $CLIENT_KEY" \
+        "http://$HOST:${PORT_OF[$target]}${PATH_OF[$endpoint]}" >"$outfile" 2>&1
+}
+log "warm-up: $WARMUP per target and endpoint"
+for target in gateway bareyarp gateway-quiet; do
+    for endpoint in json thumb; do
+        run_wrk "$target" "$endpoint" "$WARMUP" "$OUT/warmup-$target-$endpoint.txt"
+    done
+done
+
+printf 'round\ttarget\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tsocket_errors\tproxy_cpu_us_per_req\tloadavg1_before\n' >"$OUT/wrk.tsv"
+for round in $(seq "$ROUNDS"); do
+    order=(gateway bareyarp gateway-quiet)
+    ((round % 2 == 0)) && order=(gateway-quiet bareyarp gateway)
+    for endpoint in json thumb; do
+        for target in "${order[@]}"; do
+            file=$OUT/wrk-r$round-$target-$endpoint.txt
+            load=$(cut -d' ' -f1 /proc/loadavg)
+            pid=${PID[$target]}
+            before=$(cpu_ticks "$pid")
+            log "round $round: $endpoint via $target (-t$THREADS -c$CONNS -d$DURATION), loadavg $load"
+            run_wrk "$target" "$endpoint" "$DURATION" "$file"
+            after=$(cpu_ticks "$pid")
+            line=$(grep '^BENCH ' "$file") || die "wrk output without a BENCH line: $file"
+            get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+            requests=$(get requests)
+            cpu=$(awk -v t=$((after - before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.1f", n ? t * us / n : 0 }')
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$endpoint" "$(get rps)" "$(get p50_ms)" \
+                "$(get p99_ms)" "$(get non2xx)" "$(get socket_errors)" "$cpu" "$load" >>"$OUT/wrk.tsv"
+            tail -n 1 "$OUT/wrk.tsv" | cut -f2- >&2
+        done
+    done
+done
+
+# ---------------------------------------------------------------- 2 GiB uploads while sampling RSS
+# The body is multipart/form-data generated on the fly (no file on disk): preamble, UPLOAD_BYTES zero bytes, trailer.
+PREAMBLE=$'--x\r\nContent-Disposition: form-data; name="assetData"; filename="bench-upload.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
+TRAILER=$'\r\n--x--\r\n'
+UPLOAD_TOTAL=$((${#PREAMBLE} + UPLOAD_BYTES + ${#TRAILER}))
+printf 'target\tframing\tupstream_saw\thttp_status\tbody_bytes\tbytes_upstream_counted\tok\tcurl_size_upload\tseconds\tMiB_per_s\trss_before_MiB\tpeak_rss_sampled_MiB\tvmhwm_MiB\tsamples\n' >"$OUT/upload.tsv"
+
+# sample PID FILE STOPFILE: VmRSS and VmHWM (kB) every 100 ms; bounded to 10 minutes
+sample() {
+    local pid=$1 file=$2 stop=$3
+    for _ in $(seq 6000); do
+        [[ -e $stop ]] && break
+        awk -v t="$(date +%s.%N)" '/^VmRSS/ {r=$2} /^VmHWM/ {h=$2} END {print t, r, h}' "/proc/$pid/status" 2>/dev/null || break
+        sleep 0.1
+    done >"$file"
+}
+upload() { # upload TARGET FRAMING(length|chunked)
+    local target=$1 framing=$2 pid=${PID[$1]} name=upload-$1-$2
+    local headers=(-H 'Content-Type: multipart/form-data; boundary=x' -H "x-api-key: $CLIENT_KEY")
+    # curl -T - sends chunked unless told otherwise; an empty Transfer-Encoding header removes it.
+    [[ $framing == length ]] && headers+=(-H "Content-Length: $UPLOAD_TOTAL" -H 'Transfer-Encoding:')
+    local rss_before hwm_reset=no
+    rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+    # Reset the peak-RSS counter so VmHWM covers this upload only (kernel >= 4.0; needs permission on the process).
+    { echo 5 >"/proc/$pid/clear_refs"; } 2>/dev/null && hwm_reset=yes
+    rm -f "$OUT/$name.stop"
+    sample "$pid" "$OUT/$name.rss" "$OUT/$name.stop" &
+    SAMPLER_PID=$!
+    log "upload: $UPLOAD_TOTAL bytes ($framing) via $target (VmHWM reset: $hwm_reset)"
+    local started ended
+    started=$(date +%s.%N)
+    { printf '%s' "$PREAMBLE"; head -c "$UPLOAD_BYTES" /dev/zero; printf '%s' "$TRAILER"; } \
+        | curl -sS -X POST -T - --max-time 600 "${headers[@]}" -o "$OUT/$name.body" \
+            -w '%{http_code} %{size_upload}\n' "http://$HOST:${PORT_OF[$target]}/api/assets" >"$OUT/$name.curl" 2>&1 || true
+    ended=$(date +%s.%N)
+    touch "$OUT/$name.stop"
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=
+    rm -f "$OUT/$name.stop"
+    local status sent saw hwm peak samples seconds
+    read -r status sent <"$OUT/$name.curl" || true
+    saw=$(sed -n 's/.*"bytes":\([0-9]*\).*/\1/p' "$OUT/$name.body" 2>/dev/null)
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+    [[ $hwm_reset == no ]] && hwm="$hwm(lifetime)"
+    peak=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$OUT/$name.rss")
+    samples=$(wc -l <"$OUT/$name.rss")
+    seconds=$(awk -v a="$started" -v b="$ended" 'BEGIN {printf "%.1f", b - a}')
+    local framing_seen
+    framing_seen=$(tail -n 1 "$OUT/upstream.stdout" | sed -n 's/.*(Transfer-Encoding: \([^,]*\), Content-Length: \([^)]*\)).*/TE=\1,CL=\2/p')
+    local ok=no
+    [[ ${status:-} == 201 && ${saw:-} == "$UPLOAD_TOTAL" ]] && ok=yes
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$framing" "${framing_seen:-?}" "${status:-?}" \
+        "$UPLOAD_TOTAL" "${saw:-?}" "$ok" "${sent:-?}" "$seconds" \
+        "$(awk -v n="$UPLOAD_TOTAL" -v s="$seconds" 'BEGIN {printf "%.0f", (s > 0) ? n / 1048576 / s : 0}')" \
+        "$(awk -v k="$rss_before" 'BEGIN {printf "%.1f", k / 1024}')" "$(awk -v k="$peak" 'BEGIN {printf "%.1f", k / 1024}')" \
+        "$(awk -v k="${hwm%%(*}" 'BEGIN {printf "%.1f", k / 1024}')${hwm#"${hwm%%(*}"}" "$samples" >>"$OUT/upload.tsv"
+    tail -n 1 "$OUT/upload.tsv" >&2
+}
+upload gateway length
+upload gateway chunked
+upload bareyarp length
+
+# ---------------------------------------------------------------- summary
+{
+    echo "# Results $(date -Is)"
+    echo
+    cat "$OUT/machine.txt" | sed 's/^/    /'
+    echo
+    echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $ROUNDS round(s), means over rounds. cpu = proxy process CPU time per request."
+    echo
+    awk -F'\t' '
+        NR == 1 { next }
+        { k = $2 SUBSEP $3; n[k]++; rps[k] += $4; p50[k] += $5; p99[k] += $6; bad[k] += $7 + $8; cpu[k] += $9 }
+        END {
+            split("json thumb", eps, " ")
+            print "| endpoint | target | req/s | p50 ms | p99 ms | proxy CPU µs/req | errors |"
+            print "|---|---|---:|---:|---:|---:|---:|"
+            for (e = 1; e <= 2; e++) {
+                ep = eps[e]
+                split("bareyarp gateway gateway-quiet", ts, " ")
+                for (t = 1; t <= 3; t++) { k = ts[t] SUBSEP ep; if (n[k])
+                    printf "| %s | %s | %.0f | %.2f | %.2f | %.0f | %d |\n", ep, ts[t], rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], cpu[k]/n[k], bad[k] }
+            }
+            print ""
+            print "| endpoint | comparison | rps ratio (target >= 0.90) | p99 difference ms (target <= 0.5) |"
+            print "|---|---|---:|---:|"
+            for (e = 1; e <= 2; e++) {
+                ep = eps[e]; y = "bareyarp" SUBSEP ep; g = "gateway" SUBSEP ep; q = "gateway-quiet" SUBSEP ep
+                printf "| %s | gateway (audit on) / bare YARP | %.3f | %+.2f |\n", ep, (rps[g]/n[g]) / (rps[y]/n[y]), p99[g]/n[g] - p99[y]/n[y]
+                printf "| %s | gateway (audit off) / bare YARP | %.3f | %+.2f |\n", ep, (rps[q]/n[q]) / (rps[y]/n[y]), p99[q]/n[q] - p99[y]/n[y]
+                printf "| %s | gateway audit on / audit off | %.3f | %+.2f |\n", ep, (rps[g]/n[g]) / (rps[q]/n[q]), p99[g]/n[g] - p99[q]/n[q]
+            }
+        }' "$OUT/wrk.tsv"
+    echo
+    echo "Uploads (target: 201, the upstream counted every body byte, gateway peak RSS < 200 MiB; curl_size_upload includes chunk framing):"
+    echo
+    column -t -s $'\t' "$OUT/upload.tsv" | sed 's/^/    /'
+    echo
+    echo "Gateway stdout (default logging): $(wc -l <"$OUT/gateway.stdout") lines, $(du -h "$OUT/gateway.stdout" | cut -f1);" \
+         "audit-off gateway stdout: $(wc -l <"$OUT/gateway-quiet.stdout") lines."
+    echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$OUT/summary.md"
+cat "$OUT/summary.md"
+log "raw outputs in $OUT"
