@@ -63,6 +63,12 @@ internal static class ProxyExtensions
     private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IOptions<ProxyOptions> proxy)
     {
         forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        if (proxy.Value.KnownProxies is { Length: > 0 } || proxy.Value.KnownNetworks is { Length: > 0 })
+        {
+            // Configured lists replace the default (loopback only): exactly these proxies are believed.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+        }
         foreach (var address in proxy.Value.KnownProxies ?? [])
         {
             forwarded.KnownProxies.Add(IPAddress.Parse(address));

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using ImmichGateway.Tests.Fixtures;
@@ -14,6 +15,23 @@ public sealed class UpstreamFailureTests(GatewayFactory gateway)
     {
         using var client = gateway.CreateClient(TestUsers.CarolScript);
         var marker = Guid.NewGuid().ToString("N");
+        var rejectedFor = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ImmichGateway" && instrument.Name == "immich_gateway.immich_key_rejected")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (rejectedFor)
+            {
+                rejectedFor.Add(tags.ToArray().FirstOrDefault(t => t.Key == "user").Value as string);
+            }
+        });
+        listener.Start();
 
         var response = await client.GetAsync($"/api/albums?marker={marker}", Cancel);
 
@@ -22,6 +40,29 @@ public sealed class UpstreamFailureTests(GatewayFactory gateway)
         Assert.False(response.Headers.Contains("ETag"));
         Assert.Single(gateway.Immich.RequestsMatching(marker));
         Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 1001 && e.State.GetValueOrDefault("User") == "carol");
+        lock (rejectedFor)
+        {
+            Assert.Contains("carol", rejectedFor);
+        }
+    }
+
+    [Fact]
+    public async Task ClientGoingAway_MidRequest_IsNotLoggedAsAWarningOrError()
+    {
+        await using var quiet = new KestrelGatewayFactory();
+        await quiet.InitializeAsync();
+        using var client = quiet.CreateClient(TestUsers.AliceKiosk);
+        var marker = Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/albums?marker={marker}");
+        request.Headers.Add(FakeImmich.DelayHeader, "1500");
+        using var impatient = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        impatient.CancelAfter(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, impatient.Token));
+        var audited = SpinWait.SpinUntil(() => quiet.Logs.Events.Any(e => e.EventId.Id == 6001 && e.State.GetValueOrDefault("Path") == "/api/albums"), TimeSpan.FromSeconds(10));
+
+        Assert.True(audited, "the aborted request never finished on the server");
+        Assert.DoesNotContain(quiet.Logs.Events, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
     [Fact]
