@@ -51,6 +51,7 @@ public sealed class FakeImmich : IAsyncDisposable
     public const string ArchivedAsset = "ce16dbbc-43b4-4c8a-ae9f-7a43106823fa";
 
     private static readonly string CacheControl = "private, max-age=86400, no-transform, stale-while-revalidate=2592000, stale-if-error=2592000";
+    private const string UuidPattern = "/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$/";
     private static readonly byte[] VideoBytes = Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 31 % 251)).ToArray();
 
     private readonly WebApplication _app;
@@ -162,7 +163,7 @@ public sealed class FakeImmich : IAsyncDisposable
                     ["message"] = "Validation failed",
                     ["errors"] = new JsonArray(new JsonObject
                     {
-                        ["origin"] = "string", ["code"] = "invalid_format", ["format"] = "uuid",
+                        ["origin"] = "string", ["code"] = "invalid_format", ["format"] = "uuid", ["pattern"] = UuidPattern,
                         ["path"] = new JsonArray(name), ["message"] = "Invalid UUID",
                     }),
                 });
@@ -197,27 +198,39 @@ public sealed class FakeImmich : IAsyncDisposable
                 return;
         }
 
-        if (FindRecording(request, path, user) is { } recording)
+        if (FindRecording(request, path, user, body) is { } recording)
         {
             await WriteRecordingAsync(context, recording);
             return;
         }
 
-        // Anything else Immich serves answers with its success status and an echo of what it understood.
+        // Anything else Immich serves answers with its success status and an echo of what it understood, in the
+        // content type the spec declares for that status (none: an empty body).
         var status = operation.SuccessStatus;
-        if (status == 204)
+        var declared = operation.ContentTypes.GetValueOrDefault(status) ?? [];
+        if (declared.Count == 0)
         {
-            context.Response.StatusCode = 204;
+            context.Response.StatusCode = status;
             return;
         }
-        await WriteJsonAsync(context, status, new JsonObject
+        var echo = new JsonObject
         {
             ["operationId"] = operation.OperationId,
             ["method"] = request.Method,
             ["path"] = path,
             ["user"] = user?.Id,
             ["bodySha256"] = sha,
-        });
+        };
+        if (!declared.Contains("application/json"))
+        {
+            var bytes = Encoding.UTF8.GetBytes(echo.ToJsonString());
+            context.Response.StatusCode = status;
+            context.Response.ContentType = declared[0];
+            context.Response.ContentLength = bytes.Length;
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            return;
+        }
+        await WriteJsonAsync(context, status, echo);
     }
 
     /// <summary>Routes a running Immich 3.1.0 serves although its spec omits them (OBSERVED.md #7, #8).</summary>
@@ -270,14 +283,38 @@ public sealed class FakeImmich : IAsyncDisposable
         return "Authentication required";
     }
 
-    private static Recording? FindRecording(HttpRequest request, string path, ImmichUser? user)
+    /// <summary>
+    /// The recording for this request: same method, path and recorded query; the one whose JSON body equals the body
+    /// sent wins, then the one that pins the most query parameters (<c>?isShared=true</c> over the plain list).
+    /// </summary>
+    private static Recording? FindRecording(HttpRequest request, string path, ImmichUser? user, byte[] body)
     {
         var method = request.Method;
+        var sent = TryParseJson(body);
         var candidates = Recordings.All.Where(r =>
-            r.Method == method && string.Equals(r.Path, path, StringComparison.OrdinalIgnoreCase) &&
-            r.Query.All(q => request.Query[q.Key] == q.Value) && !r.File.Contains(".if-none-match.") && !r.File.Contains(".range-")).ToList();
+                r.Method == method && string.Equals(r.Path, path, StringComparison.OrdinalIgnoreCase) &&
+                r.Query.All(q => request.Query[q.Key] == q.Value) && !r.File.Contains(".if-none-match.") && !r.File.Contains(".range-"))
+            .OrderByDescending(r => sent is not null && r.RequestBody is not null && JsonNode.DeepEquals(sent, r.RequestBody))
+            .ThenByDescending(r => r.Query.Count)
+            .ToList();
         return candidates.FirstOrDefault(r => r.Auth == (user?.Recorded ?? "none"))
                ?? candidates.FirstOrDefault(r => r.Status is >= 200 and < 300 && r.Auth is "admin" or "none");
+    }
+
+    private static JsonNode? TryParseJson(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task WriteRecordingAsync(HttpContext context, Recording recording)
@@ -312,13 +349,7 @@ public sealed class FakeImmich : IAsyncDisposable
     private static async Task ThumbnailAsync(HttpContext context, string assetId, ImmichUser user)
     {
         var size = context.Request.Query["size"].ToString();
-        if (size is "fullsize" or "original")
-        {
-            context.Response.StatusCode = 302;
-            context.Response.Headers.Location = "original";
-            return;
-        }
-        if (size is not ("" or "thumbnail" or "preview"))
+        if (size is not ("" or "thumbnail" or "preview" or "fullsize" or "original"))
         {
             await WriteErrorAsync(context, 400, "Validation failed");
             return;
@@ -326,6 +357,15 @@ public sealed class FakeImmich : IAsyncDisposable
         if (!CanSee(user, assetId))
         {
             await WriteErrorAsync(context, 400, "Not found or no asset.view access");
+            return;
+        }
+        if (size is "fullsize" or "original")
+        {
+            // Immich redirects relative to the thumbnail URL, keeping every query parameter but size (OBSERVED.md #6).
+            var kept = context.Request.Query.Where(q => q.Key != "size")
+                .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"));
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = "original?" + string.Join('&', kept);
             return;
         }
         var recording = Recordings.Get(size == "preview"
@@ -362,6 +402,7 @@ public sealed class FakeImmich : IAsyncDisposable
     {
         context.Response.Headers.CacheControl = CacheControl;
         context.Response.Headers.ContentDisposition = disposition;
+        context.Response.Headers.AcceptRanges = "bytes"; // on 304s too, as in the recorded 304
         return Results.File(bytes, contentType, lastModified: DateTimeOffset.Parse(lastModified),
             entityTag: EntityTagHeaderValue.Parse(etag), enableRangeProcessing: true).ExecuteAsync(context);
     }
@@ -427,7 +468,7 @@ public sealed class FakeImmich : IAsyncDisposable
 
     private static async Task WriteJsonAsync(HttpContext context, int status, JsonNode body)
     {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Recordings.Stringify));
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.ContentLength = bytes.Length;

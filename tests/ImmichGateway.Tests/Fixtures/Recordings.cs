@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -17,12 +18,18 @@ public sealed record Recording(
 {
     public string? ContentType => Headers.GetValueOrDefault("content-type");
 
-    /// <summary>The body as Immich sent it: binary bodies decoded, JSON compact as Express writes it.</summary>
+    /// <summary>The JSON body sent, or for the multipart upload a description of its form fields; null without a body.</summary>
+    public JsonNode? RequestBody { get; init; }
+
+    /// <summary>
+    /// The body as Immich sent it: binary bodies decoded, JSON compact and unescaped as <c>JSON.stringify</c> writes it
+    /// (a few recordings lost bytes the server sent, so their content-length is larger than this).
+    /// </summary>
     public byte[] BodyBytes => Body switch
     {
         null => [],
         JsonObject o when o.ContainsKey("base64") && o.ContainsKey("sha256") => Convert.FromBase64String(o["base64"]!.GetValue<string>()),
-        _ => System.Text.Encoding.UTF8.GetBytes(Body.ToJsonString()),
+        _ => System.Text.Encoding.UTF8.GetBytes(Body.ToJsonString(Recordings.Stringify)),
     };
 }
 
@@ -52,9 +59,15 @@ public static class Recordings
                 requestHeaders,
                 response["status"]!.GetValue<int>(),
                 response["headers"]!.AsObject().ToDictionary(h => h.Key, h => h.Value!.ToString(), StringComparer.OrdinalIgnoreCase),
-                response["body"]?.DeepClone());
+                response["body"]?.DeepClone())
+            {
+                RequestBody = request["body"]?.DeepClone(),
+            };
         }).ToList();
     }
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Node's <c>JSON.stringify</c>: compact, and only quotes, backslashes and control characters escaped.</summary>
+    public static JsonSerializerOptions Stringify { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
