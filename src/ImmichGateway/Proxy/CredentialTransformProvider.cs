@@ -70,7 +70,9 @@ internal sealed class CredentialTransformProvider : ITransformProvider
             }
         }
 
-        if (context.HttpContext.Request.QueryString.HasValue)
+        // Touch the query only when it carries a credential: rebuilding it would re-encode what Immich receives.
+        if (context.HttpContext.Request.QueryString.HasValue &&
+            context.HttpContext.Request.Query.Keys.Any(key => ImmichHeaders.CredentialQueryParameters.Contains(key, StringComparer.OrdinalIgnoreCase)))
         {
             var query = context.Query.Collection;
             foreach (var key in query.Keys.ToArray())

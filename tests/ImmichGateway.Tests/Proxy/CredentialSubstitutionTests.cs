@@ -74,4 +74,16 @@ public sealed class CredentialSubstitutionTests(GatewayFactory gateway)
         var seen = Assert.Single(gateway.Immich.RequestsMatching("strip-cookie"));
         Assert.Equal("theme=dark; lang=en", seen.Header("cookie"));
     }
+
+    [Fact]
+    public async Task ProxiedRequest_WithoutCredentialParameters_KeepsTheQueryStringByteForByte()
+    {
+        using var client = gateway.CreateClient(TestUsers.BobFrame);
+        var marker = Guid.NewGuid().ToString("N");
+
+        var response = await client.GetAsync($"/api/users/me?marker={marker}&at=10:30&name=a+b&flag", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"?marker={marker}&at=10:30&name=a+b&flag", Assert.Single(gateway.Immich.RequestsMatching(marker)).Query);
+    }
 }
