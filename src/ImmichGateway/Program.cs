@@ -1,7 +1,9 @@
 using ImmichGateway.Audit;
 using ImmichGateway.Auth;
+using ImmichGateway.Immich;
 using ImmichGateway.Keys;
 using ImmichGateway.Proxy;
+using ImmichGateway.Reference;
 
 if (ClientKeyCommand.TryRun(args, Console.Out, out var exitCode))
 {
@@ -13,6 +15,7 @@ builder.AddRequestAudit();
 builder.Services.AddProblemDetails();
 builder.AddGatewayKeys();
 builder.AddGatewayAuth();
+builder.AddImmichClient();
 builder.AddGatewayProxy();
 
 var app = builder.Build();
@@ -23,6 +26,7 @@ app.UseStatusCodePages();
 app.UsePathGuard();             // what the gateway checks is what Immich reads
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapReferenceApi();          // the reference API's routes, translated to Immich v3
 app.MapGatewayProxy();          // YARP: /api/** and /.well-known/immich, mapped last
 app.Run();
 return 0;

@@ -1,5 +1,4 @@
 using System.Net;
-using ImmichGateway.Immich;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -17,8 +16,6 @@ internal static class ProxyExtensions
     /// </summary>
     public static IHostApplicationBuilder AddGatewayProxy(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ImmichOptions>().BindConfiguration(ImmichOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName)
             .Validate(o => o.MaxRequestBodySize > 0, "Gateway:MaxRequestBodySize must be a positive number of bytes.")
             .Validate(o => (o.KnownProxies ?? []).All(p => IPAddress.TryParse(p, out _)), "Gateway:KnownProxies must list IP addresses, e.g. 10.0.0.7.")

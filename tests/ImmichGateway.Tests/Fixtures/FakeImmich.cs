@@ -38,7 +38,7 @@ public sealed record SeenRequest(
 /// errors have the shapes OBSERVED.md lists (<c>{"message": …}</c>, 400 for no access, 404 "Cannot GET …").
 /// Every request is recorded with its headers and a hash of its body.
 /// </summary>
-public sealed class FakeImmich : IAsyncDisposable
+public sealed partial class FakeImmich : IAsyncDisposable
 {
     public const string DelayHeader = "x-fake-delay-ms";
 
@@ -66,6 +66,9 @@ public sealed class FakeImmich : IAsyncDisposable
     /// <summary>Requests whose path or query contains <paramref name="marker"/> (tests use unique ids or paths).</summary>
     public IReadOnlyList<SeenRequest> RequestsMatching(string marker) =>
         _requests.Where(r => r.Path.Contains(marker, StringComparison.OrdinalIgnoreCase) || r.Query.Contains(marker, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>What reached the fake after the first <paramref name="skip"/> requests (for tests that own their fake).</summary>
+    public IReadOnlyList<SeenRequest> RequestsSince(int skip) => _requests.Skip(skip).ToList();
 
     public static async Task<FakeImmich> StartAsync(int port = 0)
     {
@@ -196,6 +199,11 @@ public sealed class FakeImmich : IAsyncDisposable
             case "playAssetVideo":
                 await VideoAsync(context, match.Groups["id"].Value, user!);
                 return;
+        }
+
+        if (await TryLibraryAsync(context, operation, match, user!, body))
+        {
+            return;
         }
 
         if (FindRecording(request, path, user, body) is { } recording)

@@ -276,8 +276,15 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     /// <summary>A request to <paramref name="operation"/>: uuids for uuid parameters, a body when one is required.</summary>
     private static HttpRequestMessage Probe(ImmichOperation operation)
     {
+        // Albums are state the fake checks (an unknown album is Immich's 400), so album routes probe a real one;
+        // suggestions need their required type.
         var path = System.Text.RegularExpressions.Regex.Replace(operation.Template, @"\{(\w+)}",
-            m => operation.UuidParameters.Contains(m.Groups[1].Value) ? Guid.NewGuid().ToString() : "probe");
+            m => !operation.UuidParameters.Contains(m.Groups[1].Value) ? "probe"
+                : operation.Template.StartsWith("/albums/{id}", StringComparison.Ordinal) ? FakeImmich.AlbumOne.ToString() : Guid.NewGuid().ToString());
+        if (operation.OperationId == "getSearchSuggestions")
+        {
+            path += "?type=country";
+        }
         return new HttpRequestMessage(new HttpMethod(operation.Method), "/api" + path)
         {
             Content = operation.RequiresBody ? new StringContent("{}", Encoding.UTF8, "application/json") : null,

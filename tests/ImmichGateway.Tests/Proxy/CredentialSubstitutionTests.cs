@@ -13,12 +13,12 @@ public sealed class CredentialSubstitutionTests(GatewayFactory gateway)
     {
         using var client = gateway.CreateClient(TestUsers.AliceKiosk);
 
-        var response = await client.GetAsync("/api/albums/1001bb5e-afab-4dd6-918c-53bf41379a9d?marker=subst-1", Cancel);
+        var response = await client.GetAsync("/api/albums?marker=subst-1", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var seen = Assert.Single(gateway.Immich.RequestsMatching("subst-1"));
         Assert.Equal(TestUsers.Alice.ImmichKey, seen.Header("x-api-key"));
-        Assert.Equal("Summer Trip 2025", System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("albumName").GetString());
+        Assert.Contains("Summer Trip 2025", await response.Content.ReadAsStringAsync(Cancel));
     }
 
     [Theory]

@@ -65,7 +65,6 @@ public sealed class SeedRoutesRoundTripTests(GatewayFactory gateway)
     {
         { "alice", "GET", "/api/albums", null },
         { "alice", "POST", "/api/albums", """{"albumName":"Round trip","assetIds":[]}""" },
-        { "alice", "GET", $"/api/albums/{Album}", null },
         { "ada", "DELETE", $"/api/albums/{Album}", null },
         { "alice", "PUT", $"/api/albums/{Album}/assets", $$"""{"ids":["{{Asset}}"]}""" },
         { "alice", "DELETE", $"/api/albums/{Album}/assets", $$"""{"ids":["{{Asset}}"]}""" },
@@ -109,10 +108,16 @@ public sealed class SeedRoutesRoundTripTests(GatewayFactory gateway)
         Assert.Equal(served, operation?.Template == template);
     }
 
+    /// <summary>
+    /// Surviving routes where the reference's meaning wins as a superset (Immich's album JSON plus <c>assets</c> and
+    /// <c>owner</c>): the reference-API tests cover them (Reference/ReferenceAlbumAndListTests).
+    /// </summary>
+    private static readonly string[] ServedAsSuperset = ["GET /albums/{id}"];
+
     [Fact]
     public void RoundTrips_CoverEverySurvivingSeedRouteOnce()
     {
-        var surviving = SeedRoutes.Where(row => row.Data.Item2).Select(row => row.Data.Item1).Order().ToList();
+        var surviving = SeedRoutes.Where(row => row.Data.Item2).Select(row => row.Data.Item1).Except(ServedAsSuperset).Order().ToList();
 
         var covered = RoundTrips.Select(row => $"{row.Data.Item2} {ImmichSpec.Find(row.Data.Item2, PathOnly(row.Data.Item3), out _)?.Template}").Order().ToList();
 
@@ -181,7 +186,7 @@ public sealed class SeedRoutesRoundTripTests(GatewayFactory gateway)
     }
 
     [Theory]
-    [InlineData($"/api/albums/{Album}", "\"4cc-JCiDvdhS+Pbls2cdmeSmJxQNeAM\"")]
+    [InlineData("/api/albums", "\"477-+T19aKJjn3hDrc/dZCwUzws3tRs\"")]
     [InlineData($"/api/assets/{Asset}/thumbnail", "W/\"284-1a21ca6b058\"")]
     public async Task ConditionalGet_WithImmichsETag_PassesNotModifiedThrough(string path, string etag)
     {
@@ -264,8 +269,6 @@ public sealed class SeedRoutesRoundTripTests(GatewayFactory gateway)
     [InlineData("bob", "GET_api_assets_{id}_original.user2-noaccess.json")]
     [InlineData("bob", "GET_api_albums_{id}.user2-nonmember.json")]
     [InlineData("ada", "GET_api_albums_not-a-uuid.admin.json")]
-    [InlineData("ada", "GET_api_assets.admin.json")]
-    [InlineData("ada", "PUT_api_albums_{id}.admin.json")]
     [InlineData("alice", "GET_api_server_statistics.user1.json")]
     public async Task ImmichError_ThroughGateway_ArrivesByteForByteAsImmichSentIt(string caller, string file)
     {

@@ -1,0 +1,40 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ImmichGateway.Immich;
+
+/// <summary>
+/// The gateway's own calls to Immich, made with the caller's Immich key (<see cref="ImmichApiKeyHandler"/>).
+/// Errors from Immich surface as <see cref="ImmichException"/>; media is returned unread, for streaming.
+/// </summary>
+internal sealed class ImmichClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Sends a request and returns as soon as the headers are in; the caller owns (and disposes) the response.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    public Task<JsonDocument> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        ReadJsonAsync(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), cancellationToken);
+
+    public Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken) =>
+        ReadJsonAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+
+    private async Task<JsonDocument> ReadJsonAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ImmichException.FromResponseAsync(response, cancellationToken);
+            }
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using ImmichGateway.Errors;
+using ImmichGateway.Proxy;
+using Microsoft.AspNetCore.Diagnostics;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ImmichGateway.Immich;
+
+/// <summary>
+/// What the gateway's own Immich calls can fail with, as the client sees it: Immich's error as Immich sent it;
+/// 502 when Immich is unreachable or refuses the gateway's key for the user; 504 on timeout; 503 while the circuit
+/// breaker is open.
+/// </summary>
+internal sealed class ImmichExceptionHandler(ProxyMetrics metrics, ILogger<ImmichExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        switch (exception)
+        {
+            case ImmichException immich:
+                await immich.ToResult().ExecuteAsync(httpContext);
+                return true;
+            case ImmichKeyRejectedException rejected:
+                ProxyLog.ImmichKeyRejected(logger, rejected.User);
+                metrics.ImmichKeyRejected(rejected.User);
+                await httpContext.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich rejected the gateway's credential",
+                    "Immich refused the API key the gateway holds for this user (revoked or deleted in Immich?). The gateway's operator must update it.");
+                return true;
+            case TimeoutRejectedException:
+                await httpContext.WriteProblemAsync(StatusCodes.Status504GatewayTimeout, "Immich did not answer in time");
+                return true;
+            case BrokenCircuitException:
+                await httpContext.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable, "Immich is unavailable",
+                    "Recent calls to Immich failed; the gateway is giving it a moment before trying again.");
+                return true;
+            case HttpRequestException:
+                await httpContext.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich is unreachable", "The gateway could not get an answer from Immich.");
+                return true;
+            case BadHttpRequestException badRequest:
+                await httpContext.WriteProblemAsync(badRequest.StatusCode, "Bad request", badRequest.StatusCode == 413 ? "The request body is too large." : "The request could not be read.");
+                return true;
+            default:
+                return false;
+        }
+    }
+}

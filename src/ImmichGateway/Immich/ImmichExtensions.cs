@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace ImmichGateway.Immich;
+
+internal static class ImmichExtensions
+{
+    /// <summary>
+    /// The typed client for the gateway's own Immich calls: the caller's key, redirects left to the client,
+    /// standard resilience (timeouts, circuit breaker, retries for safe methods only — uploads are never replayed).
+    /// </summary>
+    public static IHostApplicationBuilder AddImmichClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ImmichOptions>().BindConfiguration(ImmichOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddTransient<ImmichApiKeyHandler>();
+        builder.Services.AddHttpClient<ImmichClient>((services, http) =>
+            {
+                http.BaseAddress = new Uri(services.GetRequiredService<IOptions<ImmichOptions>>().Value.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"); // paths are relative: "api/…"
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts; media streams may run long
+            })
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, // Immich's relative 302s go back to the client, as on the proxy path
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseCookies = false,
+                ConnectTimeout = services.GetRequiredService<IOptions<ImmichOptions>>().Value.ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .AddHttpMessageHandler<ImmichApiKeyHandler>()
+            .AddStandardResilienceHandler(options =>
+            {
+                options.Retry.DisableForUnsafeHttpMethods();
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
+            });
+        builder.Services.AddExceptionHandler<ImmichExceptionHandler>();
+        return builder;
+    }
+}

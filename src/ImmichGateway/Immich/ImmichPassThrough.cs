@@ -1,0 +1,51 @@
+namespace ImmichGateway.Immich;
+
+/// <summary>
+/// Immich's answer, streamed back as Immich sent it: status, entity and caching headers, body. Used where a reference
+/// route maps to one Immich call, so errors keep Immich's meaning and media is never buffered.
+/// </summary>
+internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, int>? mapStatus = null) : IResult
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "Proxy-Authenticate", "Trailer", "TE", "Set-Cookie",
+    };
+
+    /// <summary>Headers added when Immich succeeded (e.g. a download's file name).</summary>
+    public IReadOnlyDictionary<string, string>? SuccessHeaders { get; init; }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            httpContext.Response.StatusCode = mapStatus?.Invoke(status) ?? status;
+            CopyHeaders(response, httpContext.Response.Headers);
+            if (response.IsSuccessStatusCode)
+            {
+                foreach (var (name, value) in SuccessHeaders ?? new Dictionary<string, string>())
+                {
+                    httpContext.Response.Headers[name] = value;
+                }
+            }
+            if (HttpMethods.IsHead(httpContext.Request.Method) || status is 204 or 304)
+            {
+                return;
+            }
+            await using var body = await response.Content.ReadAsStreamAsync(httpContext.RequestAborted);
+            await body.CopyToAsync(httpContext.Response.Body, httpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>Immich's headers as Immich wrote them (unparsed, so Cache-Control keeps its order), hop-by-hop ones aside.</summary>
+    public static void CopyHeaders(HttpResponseMessage from, IHeaderDictionary to)
+    {
+        foreach (var (name, values) in from.Headers.NonValidated.Concat(from.Content.Headers.NonValidated))
+        {
+            if (!HopByHop.Contains(name))
+            {
+                to[name] = values.ToArray();
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using ImmichGateway.Immich;
+using static ImmichGateway.Reference.ReferenceForwarding;
+
+namespace ImmichGateway.Reference;
+
+internal static class ReferenceAlbums
+{
+    /// <summary>Page size for album assets: Immich's maximum, so 5,000 assets cost 5 calls.</summary>
+    public const int PageSize = 1000;
+
+    /// <summary>At most a million assets per album.</summary>
+    public const int MaxPages = 1000;
+
+    /// <summary>
+    /// Immich's album JSON unchanged, plus <c>owner</c> (the owner entry of <c>albumUsers</c>) and <c>assets</c> (every
+    /// asset, paged from POST /api/search/metadata and written out page by page, so memory stays bounded).
+    /// </summary>
+    public static async Task GetWithAssetsAsync(Guid id, bool? withoutAssets, ImmichClient immich, HttpContext context)
+    {
+        var cancel = context.RequestAborted;
+        using var album = await immich.GetJsonAsync($"api/albums/{id}", cancel);
+        var root = album.RootElement;
+        var order = root.TryGetProperty("order", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+
+        // Everything that can fail with Immich's own error happens before the first byte is written.
+        var page = withoutAssets == true ? null : await SearchPageAsync(immich, id, 1, order, cancel);
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        writer.WriteStartObject();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is not ("owner" or "assets"))
+            {
+                property.WriteTo(writer);
+            }
+        }
+        writer.WritePropertyName("owner");
+        if (FindOwner(root) is { } owner)
+        {
+            owner.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        if (page is not null)
+        {
+            writer.WriteStartArray("assets");
+            for (var current = 1; page is not null; current++)
+            {
+                int next;
+                using (var document = page)
+                {
+                    var assets = document.RootElement.GetProperty("assets");
+                    foreach (var item in assets.GetProperty("items").EnumerateArray())
+                    {
+                        item.WriteTo(writer);
+                    }
+                    await writer.FlushAsync(cancel);
+                    next = assets.TryGetProperty("nextPage", out var n) && n.ValueKind == JsonValueKind.String && int.TryParse(n.GetString(), out var number) ? number : 0;
+                }
+                // Follow nextPage only forward and only so far, whatever Immich says: no endless loop.
+                page = next > current && next <= MaxPages ? await SearchPageAsync(immich, id, next, order, cancel) : null;
+                current = next - 1;
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancel);
+    }
+
+    private static Task<JsonDocument> SearchPageAsync(ImmichClient immich, Guid albumId, int page, string? order, CancellationToken cancel) =>
+        immich.SendJsonAsync(HttpMethod.Post, "api/search/metadata",
+            new { albumIds = new[] { albumId }, page, size = PageSize, order, withExif = true }, cancel);
+
+    public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
+        ForwardAsync(immich, HttpMethod.Patch, $"api/albums/{id}", StreamedBody(request), request.HttpContext.RequestAborted);
+
+    /// <summary>The album's cover: its <c>albumThumbnailAssetId</c>'s thumbnail, streamed.</summary>
+    public static async Task<IResult> GetCoverAsync(Guid id, HttpRequest request, ImmichClient immich)
+    {
+        var cancel = request.HttpContext.RequestAborted;
+        string? cover;
+        using (var album = await immich.GetJsonAsync($"api/albums/{id}", cancel))
+        {
+            cover = album.RootElement.TryGetProperty("albumThumbnailAssetId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        }
+        if (cover is null)
+        {
+            return TypedResults.Problem("This album has no cover image.", statusCode: StatusCodes.Status404NotFound, title: "No cover image");
+        }
+        return await ForwardAsync(immich, HttpMethod.Get, $"api/assets/{cover}/thumbnail{QueryWithout(request)}", null, cancel,
+            configure: message => CopyConditionalHeaders(request, message));
+    }
+
+    public static async Task<IResult> SetCoverAsync(Guid id, HttpRequest request, ImmichClient immich)
+    {
+        var (body, error) = await ReadJsonAsync<SetCoverImageRequest>(request);
+        if (error is not null || body?.AssetId is not { } assetId)
+        {
+            return error ?? BadRequest("Send {\"assetId\": \"<asset uuid>\"}.");
+        }
+        return await ForwardAsync(immich, HttpMethod.Patch, $"api/albums/{id}", Json(new { albumThumbnailAssetId = assetId }), request.HttpContext.RequestAborted);
+    }
+
+    private static JsonElement? FindOwner(JsonElement album)
+    {
+        if (album.TryGetProperty("albumUsers", out var users) && users.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in users.EnumerateArray())
+            {
+                if (entry.TryGetProperty("role", out var role) && role.GetString() == "owner" && entry.TryGetProperty("user", out var user))
+                {
+                    return user;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using ImmichGateway.Immich;
+using Microsoft.AspNetCore.Http.Extensions;
+using static ImmichGateway.Reference.ReferenceForwarding;
+
+namespace ImmichGateway.Reference;
+
+internal static class ReferenceAssets
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    private static readonly string[] BooleanFilters = ["isFavorite", "isTrashed", "isOffline", "isMotion", "isEncoded", "isNotInAlbum", "withExif", "withDeleted", "withStacked"];
+    private static readonly string[] DateFilters = ["takenAfter", "takenBefore", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "trashedAfter", "trashedBefore"];
+    private static readonly string[] TextFilters = ["city", "state", "country", "make", "model", "lensModel", "originalFileName", "description"];
+    private static readonly Dictionary<string, string[]> EnumFilters = new()
+    {
+        ["visibility"] = ["archive", "timeline", "hidden", "locked"],
+        ["type"] = ["IMAGE", "VIDEO", "AUDIO", "OTHER"],
+        ["order"] = ["asc", "desc"],
+    };
+
+    /// <summary>
+    /// The reference's paged asset list: <c>page</c>, <c>size</c> and simple filters, answered by POST /api/search/metadata.
+    /// The body is the page's assets; the next page is in a <c>Link: &lt;…&gt;; rel="next"</c> header.
+    /// </summary>
+    public static async Task<IResult> ListAsync(HttpRequest request, ImmichClient immich)
+    {
+        var query = request.Query;
+        var search = new Dictionary<string, object>();
+        if (!TryInt(query["page"], 1, int.MaxValue, 1, out var page))
+        {
+            return BadRequest("page must be a whole number of at least 1.");
+        }
+        if (!TryInt(query["size"], 1, MaxPageSize, DefaultPageSize, out var size))
+        {
+            return BadRequest($"size must be a whole number from 1 to {MaxPageSize}.");
+        }
+        search["page"] = page;
+        search["size"] = size;
+
+        foreach (var name in BooleanFilters.Where(n => query.ContainsKey(n)))
+        {
+            if (!bool.TryParse(query[name], out var value))
+            {
+                return BadRequest($"{name} must be true or false.");
+            }
+            search[name] = value;
+        }
+        foreach (var name in DateFilters.Where(n => query.ContainsKey(n)))
+        {
+            if (!DateTimeOffset.TryParse(query[name], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+            {
+                return BadRequest($"{name} must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z.");
+            }
+            search[name] = value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        }
+        foreach (var name in TextFilters.Where(n => query.ContainsKey(n)))
+        {
+            search[name] = query[name].ToString();
+        }
+        if (query.ContainsKey("albumId"))
+        {
+            var albumIds = query["albumId"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            if (albumIds.Count == 0 || albumIds.Any(a => !Guid.TryParse(a, out _)))
+            {
+                return BadRequest("albumId must be an album UUID (repeat it for several albums).");
+            }
+            search["albumIds"] = albumIds;
+        }
+        foreach (var (name, allowed) in EnumFilters.Where(f => query.ContainsKey(f.Key)))
+        {
+            var value = allowed.FirstOrDefault(a => string.Equals(a, query[name], StringComparison.OrdinalIgnoreCase));
+            if (value is null)
+            {
+                return BadRequest($"{name} must be one of: {string.Join(", ", allowed)}.");
+            }
+            search[name] = value;
+        }
+
+        using var result = await immich.SendJsonAsync(HttpMethod.Post, "api/search/metadata", search, request.HttpContext.RequestAborted);
+        var assets = result.RootElement.GetProperty("assets");
+        if (assets.TryGetProperty("nextPage", out var next) && next.ValueKind == JsonValueKind.String)
+        {
+            var link = new QueryBuilder(query.Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))))
+            {
+                { "page", next.GetString()! },
+            };
+            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{link.ToQueryString()}>; rel=\"next\"";
+        }
+        return TypedResults.Json(assets.GetProperty("items").Clone());
+    }
+
+    public static Task<IResult> DeleteAsync(Guid id, bool? force, HttpContext context, ImmichClient immich) =>
+        ForwardAsync(immich, HttpMethod.Delete, "api/assets", Json(new { ids = new[] { id }, force = force ?? false }), context.RequestAborted);
+
+    /// <summary>
+    /// The thumbnail, without the reference's <c>format</c> parameter (Immich has none); conditional and range headers
+    /// go along, so ETags, 304s and redirects behave as Immich's do.
+    /// </summary>
+    public static Task<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ImmichClient immich)
+    {
+        if (format is not (null or "jpeg" or "webp"))
+        {
+            return Task.FromResult(BadRequest("format must be jpeg or webp."));
+        }
+        return ForwardAsync(immich, HttpMethod.Get, $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null,
+            request.HttpContext.RequestAborted, configure: message => CopyConditionalHeaders(request, message));
+    }
+
+    public static Task<IResult> RestoreAsync(Guid id, HttpContext context, ImmichClient immich) =>
+        ForwardAsync(immich, HttpMethod.Post, "api/trash/restore/assets", Json(new { ids = new[] { id } }), context.RequestAborted);
+
+    public static async Task<IResult> ArchiveAsync(Guid id, HttpRequest request, ImmichClient immich)
+    {
+        var (body, error) = await ReadJsonAsync<ArchiveRequest>(request);
+        return error ?? await ForwardAsync(immich, HttpMethod.Put, $"api/assets/{id}",
+            Json(new { visibility = body?.IsArchived == false ? "timeline" : "archive" }), request.HttpContext.RequestAborted);
+    }
+
+    public static async Task<IResult> FavoriteAsync(Guid id, HttpRequest request, ImmichClient immich)
+    {
+        var (body, error) = await ReadJsonAsync<FavoriteRequest>(request);
+        return error ?? await ForwardAsync(immich, HttpMethod.Put, $"api/assets/{id}",
+            Json(new { isFavorite = body?.IsFavorite ?? true }), request.HttpContext.RequestAborted);
+    }
+
+    private static bool TryInt(Microsoft.Extensions.Primitives.StringValues value, int min, int max, int fallback, out int result)
+    {
+        if (value.Count == 0)
+        {
+            result = fallback;
+            return true;
+        }
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using ImmichGateway.Immich;
+using static ImmichGateway.Reference.ReferenceForwarding;
+
+namespace ImmichGateway.Reference;
+
+internal static class ReferenceUsers
+{
+    public static Task<IResult> CreateAsync(HttpRequest request, ImmichClient immich) =>
+        ForwardAsync(immich, HttpMethod.Post, "api/admin/users", StreamedBody(request), request.HttpContext.RequestAborted);
+
+    public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
+        ForwardAsync(immich, HttpMethod.Put, $"api/admin/users/{id}", StreamedBody(request), request.HttpContext.RequestAborted);
+
+    /// <summary>Immich answers 400 to a DELETE without a body, so the body is always sent: <c>{}</c> or <c>{"force":true}</c>.</summary>
+    public static Task<IResult> DeleteAsync(Guid id, bool? force, HttpContext context, ImmichClient immich) =>
+        ForwardAsync(immich, HttpMethod.Delete, $"api/admin/users/{id}",
+            Json(force == true ? new { force = true } : new object()), context.RequestAborted);
+
+    /// <summary>
+    /// Immich lets a user set only their own profile image (POST /api/users/profile-image). For anyone else's the
+    /// gateway answers 403 itself; there is no Immich route it could call.
+    /// </summary>
+    public static async Task<IResult> SetProfileImageAsync(Guid id, HttpRequest request, ImmichClient immich)
+    {
+        var cancel = request.HttpContext.RequestAborted;
+        Guid me;
+        using (var user = await immich.GetJsonAsync("api/users/me", cancel))
+        {
+            me = user.RootElement.GetProperty("id").GetGuid();
+        }
+        if (me != id)
+        {
+            return TypedResults.Problem("Immich lets a user set only their own profile image; this is another user's.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+        if (!request.HasFormContentType)
+        {
+            return BadRequest("Send the image as multipart/form-data in a field named 'file'.");
+        }
+        return await ForwardAsync(immich, HttpMethod.Post, "api/users/profile-image", StreamedBody(request), cancel);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace ImmichGateway.Tests.Fixtures;
+
+/// <summary>An album the fake holds: who owns it, who it is shared with (and how), its assets, its cover.</summary>
+public sealed class FakeAlbum(Guid id, string name, ImmichUser owner)
+{
+    public Guid Id { get; } = id;
+    public string Name { get; } = name;
+    public ImmichUser Owner { get; } = owner;
+    public Dictionary<ImmichUser, string> Members { get; } = [];
+    public List<JsonObject> Assets { get; } = [];
+    public Guid? Cover { get; set; }
+
+    public bool CanRead(ImmichUser user) => user == Owner || Members.ContainsKey(user);
+}
+
+/// <summary>
+/// The fake's library state: the recorded albums, plus albums tests add (thousands of generated assets for paging).
+/// GET/PATCH /api/albums/{id} and POST /api/search/metadata with <c>albumIds</c> answer from it, with Immich's access
+/// rules (400 "Not found or no album.read access") and paging (<c>nextPage</c> as a string, size ≤ 1000).
+/// </summary>
+public sealed partial class FakeImmich
+{
+    public static readonly Guid AlbumOne = Guid.Parse("1001bb5e-afab-4dd6-918c-53bf41379a9d");
+    public static readonly Guid AlbumTwo = Guid.Parse("f17eb969-3a94-499e-9d42-d0d4017680ea");
+
+    private readonly ConcurrentDictionary<Guid, FakeAlbum> _albums = SeedAlbums();
+
+    /// <summary>Adds an album owned by <paramref name="owner"/> with <paramref name="assetCount"/> generated assets.</summary>
+    public FakeAlbum AddAlbum(int assetCount, ImmichUser owner, bool withCover = true, params (ImmichUser User, string Role)[] members)
+    {
+        var album = new FakeAlbum(Guid.NewGuid(), $"Generated {assetCount}", owner);
+        foreach (var (user, role) in members)
+        {
+            album.Members[user] = role;
+        }
+        var template = Recordings.Get("GET_api_assets_{id}.admin.json").Body!.AsObject();
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < assetCount; i++)
+        {
+            var asset = template.DeepClone().AsObject();
+            asset["id"] = Guid.NewGuid().ToString();
+            asset["originalFileName"] = $"GEN_{i:D5}.{(i % 10 == 9 ? "mp4" : "jpg")}";
+            asset["type"] = i % 10 == 9 ? "VIDEO" : "IMAGE";
+            asset["duration"] = i % 10 == 9 ? "0:00:12.000000" : null;
+            asset["fileCreatedAt"] = start.AddMinutes(i).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+            asset["isFavorite"] = i % 7 == 0;
+            album.Assets.Add(asset);
+        }
+        album.Cover = withCover && album.Assets.Count > 0 ? Guid.Parse(album.Assets[0]["id"]!.GetValue<string>()) : null;
+        _albums[album.Id] = album;
+        return album;
+    }
+
+    public FakeAlbum Album(Guid id) => _albums[id];
+
+    private static ConcurrentDictionary<Guid, FakeAlbum> SeedAlbums()
+    {
+        var one = new FakeAlbum(AlbumOne, "Summer Trip 2025", TestUsers.Ada) { Cover = Guid.Parse(AlbumOneAssets[0]) };
+        one.Members[TestUsers.Alice] = "editor";
+        one.Members[TestUsers.Bob] = "viewer";
+        foreach (var file in new[] { "POST_api_search_metadata.albumIds-page2.admin.json", "POST_api_search_metadata.albumIds-page1.admin.json" })
+        {
+            one.Assets.AddRange(Recordings.Get(file).Body!["assets"]!["items"]!.AsArray().Select(a => a!.DeepClone().AsObject()).Reverse());
+        }
+        var two = new FakeAlbum(AlbumTwo, "Private Picks", TestUsers.Ada) { Cover = Guid.Parse(AlbumOneAssets[0]) };
+        two.Assets.Add(Recordings.Get("GET_api_assets_{id}.admin.json").Body!.DeepClone().AsObject());
+        return new ConcurrentDictionary<Guid, FakeAlbum>(new Dictionary<Guid, FakeAlbum> { [one.Id] = one, [two.Id] = two });
+    }
+
+    private async Task<bool> TryLibraryAsync(HttpContext context, ImmichOperation operation, Match match, ImmichUser user, byte[] body)
+    {
+        switch (operation.OperationId)
+        {
+            case "getAlbumInfo" or "updateAlbumInfo":
+                var id = Guid.Parse(match.Groups["id"].Value);
+                if (!_albums.TryGetValue(id, out var album) || !album.CanRead(user))
+                {
+                    await WriteErrorAsync(context, 400, operation.OperationId == "getAlbumInfo" ? "Not found or no album.read access" : "Not found or no album.update access");
+                    return true;
+                }
+                if (operation.OperationId == "updateAlbumInfo" && TryParseJson(body)?["albumThumbnailAssetId"]?.GetValue<string>() is { } cover)
+                {
+                    if (!album.Assets.Any(a => a["id"]!.GetValue<string>() == cover))
+                    {
+                        await WriteErrorAsync(context, 400, "Invalid album thumbnail");
+                        return true;
+                    }
+                    album.Cover = Guid.Parse(cover);
+                }
+                if (id == AlbumOne && operation.OperationId == "getAlbumInfo")
+                {
+                    return false; // the recordings answer, byte for byte
+                }
+                await WriteJsonAsync(context, 200, AlbumJson(album));
+                return true;
+
+            case "searchAssets" when TryParseJson(body) is JsonObject search && search["albumIds"] is JsonArray albumIds:
+                if (Recordings.All.Any(r => r.RequestBody is not null && JsonNode.DeepEquals(r.RequestBody, search)))
+                {
+                    return false; // a recorded search: answer as the real server did
+                }
+                var page = search["page"]?.GetValue<int>() ?? 1;
+                var size = search["size"]?.GetValue<int>() ?? 250;
+                if (size > 1000)
+                {
+                    await WriteJsonAsync(context, 400, new JsonObject
+                    {
+                        ["message"] = "Validation failed",
+                        ["errors"] = new JsonArray(new JsonObject { ["origin"] = "number", ["code"] = "too_big", ["maximum"] = 1000, ["inclusive"] = true, ["path"] = new JsonArray("size"), ["message"] = "Too big: expected number to be <=1000" }),
+                    });
+                    return true;
+                }
+                var ascending = search["order"]?.GetValue<string>() == "asc";
+                var assets = albumIds.Select(a => Guid.Parse(a!.GetValue<string>()))
+                    .Where(a => _albums.TryGetValue(a, out var found) && found.CanRead(user))
+                    .SelectMany(a => _albums[a].Assets)
+                    .Where(a => search["isFavorite"] is null || a["isFavorite"]!.GetValue<bool>() == search["isFavorite"]!.GetValue<bool>());
+                var ordered = (ascending ? assets.OrderBy(FileCreatedAt) : assets.OrderByDescending(FileCreatedAt)).ToList();
+                var items = ordered.Skip((page - 1) * size).Take(size).Select(a => (JsonNode)a.DeepClone()).ToArray();
+                var more = ordered.Count > page * size;
+                await WriteJsonAsync(context, 200, new JsonObject
+                {
+                    ["albums"] = new JsonObject { ["total"] = 0, ["count"] = 0, ["items"] = new JsonArray(), ["facets"] = new JsonArray() },
+                    ["assets"] = new JsonObject
+                    {
+                        ["total"] = items.Length, ["count"] = items.Length, ["items"] = new JsonArray(items), ["facets"] = new JsonArray(),
+                        ["nextPage"] = more ? (page + 1).ToString() : null,
+                    },
+                });
+                return true;
+
+            case "getSearchSuggestions":
+                var type = context.Request.Query["type"].ToString();
+                if (type is not ("country" or "state" or "city" or "camera-make" or "camera-model" or "camera-lens-model"))
+                {
+                    await WriteErrorAsync(context, 400, "Validation failed");
+                    return true;
+                }
+                if (type == "camera-make")
+                {
+                    return false; // recorded
+                }
+                await WriteJsonAsync(context, 200, type == "camera-model" ? new JsonArray("RecCam Model 1", "RecCam Model 2") : new JsonArray());
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    private static string FileCreatedAt(JsonObject asset) => asset["fileCreatedAt"]!.GetValue<string>();
+
+    private static JsonObject AlbumJson(FakeAlbum album)
+    {
+        var json = Recordings.Get("GET_api_albums_{id}.admin.json").Body!.DeepClone().AsObject();
+        json["id"] = album.Id.ToString();
+        json["albumName"] = album.Name;
+        json["albumThumbnailAssetId"] = album.Cover?.ToString();
+        json["assetCount"] = album.Assets.Count;
+        json["shared"] = album.Members.Count > 0;
+        var users = new JsonArray(UserEntry(album.Owner, "owner"));
+        foreach (var (member, role) in album.Members)
+        {
+            users.Add(UserEntry(member, role));
+        }
+        json["albumUsers"] = users;
+        return json;
+    }
+
+    private static JsonObject UserEntry(ImmichUser user, string role) => new()
+    {
+        ["user"] = new JsonObject
+        {
+            ["id"] = user.Id, ["email"] = user.Email, ["name"] = user.Name, ["profileImagePath"] = "", ["avatarColor"] = "blue",
+            ["profileChangedAt"] = "2026-11-27T10:56:54.989437+00:00",
+        },
+        ["role"] = role,
+    };
+}
