@@ -2,6 +2,7 @@ using ImmichGateway.Audit;
 using ImmichGateway.Auth;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
+using ImmichGateway.OpenApi;
 using ImmichGateway.Proxy;
 using ImmichGateway.Reference;
 
@@ -17,6 +18,7 @@ builder.AddGatewayKeys();
 builder.AddGatewayAuth();
 builder.AddImmichClient();
 builder.AddGatewayProxy();
+builder.AddGatewayOpenApi();
 
 var app = builder.Build();
 app.UseForwardedHeaders();      // trusted proxies only (Gateway:KnownProxies, Gateway:KnownNetworks)
@@ -26,6 +28,7 @@ app.UseStatusCodePages();
 app.UsePathGuard();             // what the gateway checks is what Immich reads
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapGatewayOpenApi();        // /swagger
 app.MapReferenceApi();          // the reference API's routes, translated to Immich v3
 app.MapGatewayProxy();          // YARP: /api/** and /.well-known/immich, mapped last
 app.Run();

@@ -1,4 +1,5 @@
 using ImmichGateway.Immich;
+using ImmichGateway.OpenApi;
 
 namespace ImmichGateway.Reference;
 
@@ -15,60 +16,76 @@ internal static class ReferenceApi
     public static RouteGroupBuilder MapReferenceApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags(Tag).RequireAuthorization()
-            .AddEndpointFilter(PassImmichErrorsThrough);
+            .AddEndpointFilter(PassImmichErrorsThrough)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
 
         // reference route                                                           → current Immich
         api.MapGet("/server-info/ping", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/ping", c, i))
-            .AllowAnonymous().Named("GetServerInfoPing", "GET /api/server/ping");
+            .AllowAnonymous().Named("GetServerInfoPing", "GET /api/server/ping").ImmichJson();
         api.MapGet("/server-info/stats", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/statistics", c, i))
-            .Named("GetServerInfoStats", "GET /api/server/statistics (admin only)");
+            .Named("GetServerInfoStats", "GET /api/server/statistics (admin only)").ImmichJson().Produces(StatusCodes.Status403Forbidden);
         api.MapGet("/server-info/features", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/features", c, i))
-            .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features");
+            .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features").ImmichJson();
 
         api.MapGet("/albums/{id:guid}", ReferenceAlbums.GetWithAssetsAsync)
-            .Named("GetAlbumWithAssets", "GET /api/albums/{id} plus every asset via POST /api/search/metadata; adds `assets` and `owner`; ?withoutAssets=true skips the assets");
-        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}");
+            .Named("GetAlbumWithAssets", "GET /api/albums/{id} plus every asset via POST /api/search/metadata; adds `assets` and `owner`; ?withoutAssets=true skips the assets")
+            .Produces<ReferenceAlbum>().Produces(StatusCodes.Status400BadRequest);
+        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}").DocumentsRawBody("application/json").ImmichJson();
         api.MapGet("/albums/{id:guid}/cover-image", ReferenceAlbums.GetCoverAsync)
-            .Named("GetAlbumCoverImage", "the album's albumThumbnailAssetId, then GET /api/assets/{that id}/thumbnail (404 if there is no cover)");
+            .Named("GetAlbumCoverImage", "the album's albumThumbnailAssetId, then GET /api/assets/{that id}/thumbnail (404 if there is no cover)")
+            .Image().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/albums/{id:guid}/cover-image", ReferenceAlbums.SetCoverAsync)
-            .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}");
+            .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}")
+            .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/assets", ReferenceAssets.ListAsync)
-            .Named("ListAssets", "POST /api/search/metadata; the body is the page's assets, the next page is in a Link header (rel=\"next\")");
-        api.MapDelete("/assets/{id:guid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}");
+            .Named("ListAssets", "POST /api/search/metadata; the body is the page's assets, the next page is in a Link header (rel=\"next\")")
+            .Produces<ReferenceAsset[]>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapDelete("/assets/{id:guid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}").Produces(StatusCodes.Status204NoContent);
         api.MapGet("/assets/{id:guid}/thumbnail", ReferenceAssets.ThumbnailAsync)
-            .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded)");
-        api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}");
+            .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded)")
+            .Image().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}").ImmichJson();
         api.MapPut("/assets/{id:guid}/archive", ReferenceAssets.ArchiveAsync)
-            .Named("ArchiveAsset", "PUT /api/assets/{id} {visibility: archive} ({\"isArchived\": false}: timeline)");
+            .Named("ArchiveAsset", "PUT /api/assets/{id} {visibility: archive} ({\"isArchived\": false}: timeline)")
+            .DocumentsBody<ArchiveRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPut("/assets/{id:guid}/favorite", ReferenceAssets.FavoriteAsync)
-            .Named("FavoriteAsset", "PUT /api/assets/{id} {isFavorite} (default true)");
+            .Named("FavoriteAsset", "PUT /api/assets/{id} {isFavorite} (default true)")
+            .DocumentsBody<FavoriteRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)");
-        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)");
-        api.MapDelete("/users/{id:guid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}");
+        api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)").DocumentsRawBody("application/json").Produces<ReferenceUser>(StatusCodes.Status201Created);
+        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)").DocumentsRawBody("application/json").Produces<ReferenceUser>();
+        api.MapDelete("/users/{id:guid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").Produces<ReferenceUser>();
         api.MapPut("/users/{id:guid}/profile-image", ReferenceUsers.SetProfileImageAsync)
             .Named("SetUserProfileImage", "POST /api/users/profile-image when {id} is the caller; 403 otherwise (Immich cannot set another user's image)")
+            .DocumentsRawBody("multipart/form-data").ImmichJson(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableAntiforgery();
 
         api.MapPost("/libraries/{id:guid}/remove-offline", ReferenceMisc.RemoveOfflineAsync)
-            .Named("RemoveOfflineFiles", "POST /api/libraries/{id}/scan (Immich v3 removes offline files during scans)");
+            .Named("RemoveOfflineFiles", "POST /api/libraries/{id}/scan (Immich v3 removes offline files during scans)")
+            .Produces<RemoveOfflineResponse>(StatusCodes.Status202Accepted);
 
-        api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)");
+        api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)").DocumentsRawBody("application/json").ImmichJson();
         api.MapGet("/search/metadata", ReferenceSearchFields.GetAsync)
-            .Named("GetSearchableFields", "the fields of POST /api/search/metadata, with known values from GET /api/search/suggestions");
+            .Named("GetSearchableFields", "the fields of POST /api/search/metadata, with known values from GET /api/search/suggestions")
+            .Produces<SearchableFieldsResponse>();
 
         api.MapPost("/jobs", ReferenceJobs.StartAsync)
-            .Named("StartJob", "reference names start a queue: PUT /api/jobs/{queue} {command:start, force}; Immich manual jobs: POST /api/jobs");
+            .Named("StartJob", "reference names start a queue: PUT /api/jobs/{queue} {command:start, force}; Immich manual jobs: POST /api/jobs")
+            .DocumentsBody<StartJobRequest>(required: true).ImmichJson().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapDelete("/jobs/{name}", ReferenceJobs.CancelAsync)
-            .Named("CancelJob", "DELETE /api/queues/{queue}/jobs {} (empties the queue's waiting jobs)");
+            .Named("CancelJob", "DELETE /api/queues/{queue}/jobs {} (empties the queue's waiting jobs)")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}");
+        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}").DocumentsRawBody("application/json").ImmichJson();
 
         api.MapGet("/download/info", ReferenceMisc.DownloadInfoAsync)
-            .Named("GetDownloadInfo", "POST /api/download/info (assetIds repeated or comma-separated, albumId, userId, archiveSize)");
+            .Named("GetDownloadInfo", "POST /api/download/info (assetIds repeated or comma-separated, albumId, userId, archiveSize)")
+            .Produces<ReferenceDownloadInfo>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/download/archive", ReferenceMisc.DownloadArchiveAsync)
-            .Named("DownloadArchive", "POST /api/download/archive, the zip streamed back");
+            .Named("DownloadArchive", "POST /api/download/archive, the zip streamed back")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status400BadRequest);
 
         return api;
     }
@@ -88,6 +105,13 @@ internal static class ReferenceApi
             return error.ToResult();
         }
     }
+
+    /// <summary>Immich's JSON answer, passed through.</summary>
+    private static RouteHandlerBuilder ImmichJson(this RouteHandlerBuilder builder, int status = StatusCodes.Status200OK) =>
+        builder.Produces(status, contentType: "application/json");
+
+    private static RouteHandlerBuilder Image(this RouteHandlerBuilder builder) =>
+        builder.Produces(StatusCodes.Status200OK, (Type?)null, "image/webp", "image/jpeg").Produces(StatusCodes.Status304NotModified);
 
     private static RouteHandlerBuilder Named(this RouteHandlerBuilder builder, string name, string translatesTo) =>
         builder.WithName(name).WithDescription($"Translated by the gateway to: {translatesTo}.");

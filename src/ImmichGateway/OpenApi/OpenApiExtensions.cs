@@ -1,0 +1,59 @@
+using Microsoft.OpenApi;
+
+namespace ImmichGateway.OpenApi;
+
+internal static class OpenApiExtensions
+{
+    public const string DocumentName = "v1";
+
+    /// <summary>The gateway's own API (reference routes, later /bff) for consumers, with its two security schemes.</summary>
+    public static IHostApplicationBuilder AddGatewayOpenApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "ImmichGateway",
+                Version = DocumentName,
+                Description = "The gateway's own endpoints. Every other /api route is Immich's, forwarded as it is.",
+            });
+            options.AddSecurityDefinition("ClientKey", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "x-api-key",
+                Description = "A gateway client key (not an Immich API key).",
+            });
+            options.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An OIDC access token from the gateway's identity provider.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("ClientKey", document)] = [],
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
+            });
+            options.OperationFilter<RequestBodyOperationFilter>();
+            options.CustomSchemaIds(type => type.Name);
+        });
+        return builder;
+    }
+
+    /// <summary><c>/swagger/v1/swagger.json</c> and the UI at <c>/swagger</c>, anonymous.</summary>
+    public static IEndpointRouteBuilder MapGatewayOpenApi(this IEndpointRouteBuilder app)
+    {
+        app.MapSwagger().AllowAnonymous();
+        if (app is IApplicationBuilder application)
+        {
+            application.UseSwaggerUI(options => options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "ImmichGateway"));
+        }
+        return app;
+    }
+}
