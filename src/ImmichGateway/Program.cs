@@ -1,3 +1,4 @@
+using ImmichGateway.Aggregates;
 using ImmichGateway.Audit;
 using ImmichGateway.Auth;
 using ImmichGateway.Immich;
@@ -29,6 +30,7 @@ app.UsePathGuard();             // what the gateway checks is what Immich reads
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGatewayOpenApi();        // /swagger
+app.MapAggregates();            // /bff: whole screens in one call
 app.MapReferenceApi();          // the reference API's routes, translated to Immich v3
 app.MapGatewayProxy();          // YARP: /api/** and /.well-known/immich, mapped last
 app.Run();

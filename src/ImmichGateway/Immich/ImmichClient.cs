@@ -18,6 +18,20 @@ internal sealed class ImmichClient(HttpClient http)
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
+    /// <summary>GET a JSON resource into one of the models of <c>ImmichModels.cs</c>.</summary>
+    public async Task<T> GetAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        using var document = await GetJsonAsync(pathAndQuery, cancellationToken);
+        return document.Deserialize<T>(Json) ?? throw new JsonException($"Immich answered null for {typeof(T).Name}.");
+    }
+
+    /// <summary>POST a JSON body and read the JSON answer into a model.</summary>
+    public async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        using var document = await SendJsonAsync(HttpMethod.Post, path, body, cancellationToken);
+        return document.Deserialize<T>(Json) ?? throw new JsonException($"Immich answered null for {typeof(T).Name}.");
+    }
+
     public Task<JsonDocument> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
         ReadJsonAsync(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), cancellationToken);
 

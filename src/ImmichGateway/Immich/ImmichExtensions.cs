@@ -32,6 +32,8 @@ internal static class ImmichExtensions
             .AddStandardResilienceHandler(options =>
             {
                 options.Retry.DisableForUnsafeHttpMethods();
+                options.Retry.MaxRetryAttempts = 2; // a down Immich must give a fast 502, not a 14-second wait
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);

@@ -41,6 +41,7 @@ internal static class OpenApiExtensions
                 [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
             });
             options.OperationFilter<RequestBodyOperationFilter>();
+            options.SchemaFilter<ExampleSchemaFilter>();
             options.CustomSchemaIds(type => type.Name);
         });
         return builder;

@@ -14,6 +14,8 @@ public sealed class FakeAlbum(Guid id, string name, ImmichUser owner)
     public Dictionary<ImmichUser, string> Members { get; } = [];
     public List<JsonObject> Assets { get; } = [];
     public Guid? Cover { get; set; }
+    public bool ActivityEnabled { get; set; } = true;
+    public List<JsonObject> Activities { get; } = [];
 
     public bool CanRead(ImmichUser user) => user == Owner || Members.ContainsKey(user);
 }
@@ -29,6 +31,26 @@ public sealed partial class FakeImmich
     public static readonly Guid AlbumTwo = Guid.Parse("f17eb969-3a94-499e-9d42-d0d4017680ea");
 
     private readonly ConcurrentDictionary<Guid, FakeAlbum> _albums = SeedAlbums();
+
+    /// <summary>
+    /// Answer album lists, asset details, activity and /users/me from the library state instead of the recordings
+    /// (set by tests that own their fake and build their own albums).
+    /// </summary>
+    public bool ServeFromState { get; set; }
+
+    /// <summary>Operation ids that fail with a 500 (to prove a screen degrades one part only).</summary>
+    public ConcurrentDictionary<string, bool> Failing { get; } = new();
+
+    /// <summary>Adds a comment (or a like, when <paramref name="comment"/> is null) by <paramref name="user"/>.</summary>
+    public void AddActivity(FakeAlbum album, ImmichUser user, Guid? assetId, string? comment)
+    {
+        var entry = UserEntry(user, "");
+        album.Activities.Add(new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString(), ["assetId"] = assetId?.ToString(), ["createdAt"] = "2026-11-27T10:56:55.526Z",
+            ["comment"] = comment, ["type"] = comment is null ? "like" : "comment", ["user"] = entry["user"]!.DeepClone(),
+        });
+    }
 
     /// <summary>Adds an album owned by <paramref name="owner"/> with <paramref name="assetCount"/> generated assets.</summary>
     public FakeAlbum AddAlbum(int assetCount, ImmichUser owner, bool withCover = true, params (ImmichUser User, string Role)[] members)
@@ -76,6 +98,10 @@ public sealed partial class FakeImmich
     {
         switch (operation.OperationId)
         {
+            case var failing when Failing.ContainsKey(failing):
+                await WriteErrorAsync(context, 500, "Internal server error");
+                return true;
+
             case "getAlbumInfo" or "updateAlbumInfo":
                 var id = Guid.Parse(match.Groups["id"].Value);
                 if (!_albums.TryGetValue(id, out var album) || !album.CanRead(user))
@@ -134,6 +160,47 @@ public sealed partial class FakeImmich
                 });
                 return true;
 
+            case "getAllAlbums" when ServeFromState:
+                var isShared = context.Request.Query["isShared"].ToString();
+                var assetId = context.Request.Query["assetId"].ToString();
+                var visible = _albums.Values.Where(a => a.CanRead(user) && a.Id != AlbumTwo || a.Owner == user)
+                    .Where(a => isShared.Length == 0 || (a.Members.Count > 0) == (isShared == "true"))
+                    .Where(a => assetId.Length == 0 || a.Assets.Any(x => x["id"]!.GetValue<string>() == assetId))
+                    .Select(a => (JsonNode)AlbumJson(a)).ToArray();
+                await WriteJsonAsync(context, 200, new JsonArray(visible));
+                return true;
+
+            case "getActivityStatistics" or "getActivities" when ServeFromState:
+                var albumId = Guid.TryParse(context.Request.Query["albumId"], out var parsed) ? parsed : Guid.Empty;
+                if (!_albums.TryGetValue(albumId, out var activityAlbum) || !activityAlbum.CanRead(user))
+                {
+                    await WriteErrorAsync(context, 400, "Not found or no album.read access");
+                    return true;
+                }
+                var onAsset = context.Request.Query["assetId"].ToString();
+                var activities = activityAlbum.Activities.Where(a => onAsset.Length == 0 || a["assetId"]?.GetValue<string>() == onAsset).ToList();
+                await WriteJsonAsync(context, 200, operation.OperationId == "getActivities"
+                    ? new JsonArray(activities.Select(a => (JsonNode)a.DeepClone()).ToArray())
+                    : new JsonObject { ["comments"] = activities.Count(a => a["type"]!.GetValue<string>() == "comment"), ["likes"] = activities.Count(a => a["type"]!.GetValue<string>() == "like") });
+                return true;
+
+            case "getAssetInfo" when ServeFromState:
+                var wanted = match.Groups["id"].Value;
+                var holder = _albums.Values.FirstOrDefault(a => a.CanRead(user) && a.Assets.Any(x => x["id"]!.GetValue<string>() == wanted));
+                if (holder is null)
+                {
+                    await WriteErrorAsync(context, 400, "Not found or no asset.read access");
+                    return true;
+                }
+                await WriteJsonAsync(context, 200, holder.Assets.First(x => x["id"]!.GetValue<string>() == wanted).DeepClone());
+                return true;
+
+            case "getMyUser" when ServeFromState:
+                var me = Recordings.Get("GET_api_users_me.user1.json").Body!.DeepClone().AsObject();
+                (me["id"], me["name"], me["email"], me["isAdmin"]) = (user.Id, user.Name, user.Email, user.IsAdmin);
+                await WriteJsonAsync(context, 200, me);
+                return true;
+
             case "getSearchSuggestions":
                 var type = context.Request.Query["type"].ToString();
                 if (type is not ("country" or "state" or "city" or "camera-make" or "camera-model" or "camera-lens-model"))
@@ -163,6 +230,8 @@ public sealed partial class FakeImmich
         json["albumThumbnailAssetId"] = album.Cover?.ToString();
         json["assetCount"] = album.Assets.Count;
         json["shared"] = album.Members.Count > 0;
+        json["isActivityEnabled"] = album.ActivityEnabled;
+        json["description"] = album.Id == AlbumOne ? json["description"]?.DeepClone() : $"About {album.Name}";
         var users = new JsonArray(UserEntry(album.Owner, "owner"));
         foreach (var (member, role) in album.Members)
         {

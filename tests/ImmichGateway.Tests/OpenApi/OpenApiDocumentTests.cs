@@ -67,6 +67,37 @@ public sealed class OpenApiDocumentTests(GatewayFactory gateway)
         Assert.Contains("assets", document.Components!.Schemas!["ReferenceAlbum"].Properties!.Keys);
     }
 
+    [Theory]
+    [InlineData("/bff/albums", "200,401,502,503")]
+    [InlineData("/bff/albums/{id}", "200,400,401,404,502,503")]
+    [InlineData("/bff/assets/{id}", "200,400,401,404,502,503")]
+    [InlineData("/bff/overview", "200,401,502,503")]
+    public async Task Document_ListsEveryScreenWithEveryStatus(string path, string statuses)
+    {
+        var document = (await LoadAsync()).Document!;
+
+        var operation = document.Paths[path].Operations!.Single(o => o.Key == HttpMethod.Get).Value;
+        Assert.All(statuses.Split(','), status => Assert.Contains(status, operation.Responses!.Keys));
+        Assert.Equal("application/problem+json", operation.Responses!["502"].Content!.Keys.Single());
+    }
+
+    [Theory]
+    [InlineData("AlbumView")]
+    [InlineData("AlbumSummaryView")]
+    [InlineData("AssetDetailView")]
+    [InlineData("OverviewView")]
+    public async Task ScreenSchemas_CarryAnExample(string schema)
+    {
+        using var client = gateway.CreateAnonymousClient();
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/swagger/v1/swagger.json", Cancel))!;
+
+        var component = json["components"]!["schemas"]![schema]!;
+        var example = (component["example"] ?? component["examples"]?[0])?.AsObject();
+        Assert.NotNull(example);
+        Assert.NotEmpty(example);
+    }
+
     [Fact]
     public async Task SwaggerUi_IsServedAnonymously()
     {

@@ -4,7 +4,7 @@ using ImmichGateway.Tests.Fixtures;
 namespace ImmichGateway.Tests.Reference;
 
 /// <summary>Reference-route tests own a gateway and a fake, so "what reached Immich" is exactly the test's requests.</summary>
-public sealed class ReferenceGateway : GatewayFactory
+public class ReferenceGateway : GatewayFactory
 {
     /// <summary>Sends a request and returns the response with every request the fake received meanwhile.</summary>
     public async Task<(HttpResponseMessage Response, IReadOnlyList<SeenRequest> Seen)> SendAsync(TestClient client, HttpRequestMessage request)

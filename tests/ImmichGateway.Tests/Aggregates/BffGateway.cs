@@ -1,0 +1,28 @@
+using ImmichGateway.Tests.Fixtures;
+using ImmichGateway.Tests.Reference;
+
+namespace ImmichGateway.Tests.Aggregates;
+
+/// <summary>
+/// A gateway whose fake holds a realistic library: Ada's "Family 2024" shared with Alice (editor) and Bob (viewer),
+/// 2,500 assets (every tenth a video), two comments and a like; Ada's private album; an album of Alice's own.
+/// </summary>
+public sealed class BffGateway : ReferenceGateway
+{
+    public FakeAlbum Family { get; private set; } = null!;
+    public FakeAlbum AdaPrivate { get; private set; } = null!;
+    public FakeAlbum AliceOwn { get; private set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Immich.ServeFromState = true;
+        Family = Immich.AddAlbum(2500, TestUsers.Ada, members: [(TestUsers.Alice, "editor"), (TestUsers.Bob, "viewer")]);
+        var commented = Guid.Parse(Family.Assets[^1]["id"]!.GetValue<string>());
+        Immich.AddActivity(Family, TestUsers.Alice, commented, "Lovely");
+        Immich.AddActivity(Family, TestUsers.Bob, commented, "Agreed");
+        Immich.AddActivity(Family, TestUsers.Bob, null, null);
+        AdaPrivate = Immich.AddAlbum(3, TestUsers.Ada);
+        AliceOwn = Immich.AddAlbum(4, TestUsers.Alice);
+    }
+}
