@@ -1,5 +1,6 @@
 using System.Text;
 using ImmichGateway.Immich;
+using ImmichGateway.Scopes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ImmichGateway.Aggregates;
@@ -36,10 +37,11 @@ internal static class AggregatesEndpoints
         return group;
     }
 
-    internal static async Task<Ok<IReadOnlyList<AlbumSummaryView>>> GetAlbumsAsync(bool? shared, ImmichClient immich, CancellationToken cancellationToken)
+    internal static async Task<Ok<IReadOnlyList<AlbumSummaryView>>> GetAlbumsAsync(bool? shared, ImmichClient immich, HttpContext context, CancellationToken cancellationToken)
     {
         var albums = await immich.GetAsync<List<ImmichAlbum>>(shared is { } s ? $"api/albums?isShared={(s ? "true" : "false")}" : "api/albums", cancellationToken);
-        return TypedResults.Ok(Summaries(albums));
+        var scope = ClientScopes.Of(context); // an album-scoped client sees its albums only
+        return TypedResults.Ok(Summaries(albums.Where(a => scope.Albums?.Contains(a.Id) ?? true)));
     }
 
     internal static async Task<Results<Ok<AlbumView>, BadRequestProblem, NotFoundProblem>> GetAlbumAsync(

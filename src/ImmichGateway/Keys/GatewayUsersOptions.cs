@@ -30,4 +30,25 @@ internal sealed class GatewayClientOptions
 {
     /// <summary>Lowercase hex SHA-256 of the client key. The key itself is never stored.</summary>
     public string? KeySha256 { get; set; }
+
+    /// <summary>Only reads: GET, HEAD and the POSTs Immich uses for reading (search, download, timeline).</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>Album ids: the client sees only these albums and their assets, and nothing else.</summary>
+    public string[]? Albums { get; set; }
+
+    /// <summary>Allow-list of <c>METHOD /path</c> patterns (<c>*</c> one segment, <c>**</c> the rest), e.g. <c>GET /api/albums/**</c>.</summary>
+    public string[]? Routes { get; set; }
+
+    /// <summary>This client's own rate limit; unset values come from <c>Gateway:RateLimit</c>.</summary>
+    public ClientRateLimitOptions? RateLimit { get; set; }
+}
+
+internal sealed class ClientRateLimitOptions
+{
+    /// <summary>How many requests may come at once (the bucket's size).</summary>
+    public int? PermitLimit { get; set; }
+
+    /// <summary>How many requests per second the bucket refills.</summary>
+    public int? TokensPerSecond { get; set; }
 }

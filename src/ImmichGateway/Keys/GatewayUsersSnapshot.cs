@@ -7,8 +7,8 @@ namespace ImmichGateway.Keys;
 /// <summary>What a presented client key turned out to be.</summary>
 internal enum KeyMatch { Unknown, Client, ImmichKey }
 
-/// <summary>A configured client: whose it is, its name, and the hash that identifies it.</summary>
-internal sealed record GatewayClient(string User, string Name, string KeySha256);
+/// <summary>A configured client: whose it is, its name, the hash that identifies it, and its limits.</summary>
+internal sealed record GatewayClient(string User, string Name, string KeySha256, Scopes.ClientScope Scope);
 
 /// <summary>
 /// One immutable, validated view of the user list. Requests read whichever snapshot is current; a reload swaps it
@@ -33,7 +33,7 @@ internal sealed class GatewayUsersSnapshot
             .ToFrozenDictionary(g => g.Key, g => g.First().Key, StringComparer.Ordinal);
         _clientsByHash = users
             .SelectMany(u => u.Value.Clients.Where(c => c.Value?.KeySha256 is not null)
-                .Select(c => new GatewayClient(u.Key, c.Key, c.Value.KeySha256!)))
+                .Select(c => new GatewayClient(u.Key, c.Key, c.Value.KeySha256!, Scopes.ClientScope.From(c.Value))))
             .ToFrozenDictionary(c => c.KeySha256, StringComparer.Ordinal);
         _usersBySubject = users.Where(u => !string.IsNullOrEmpty(u.Value.Subject))
             .ToFrozenDictionary(u => u.Value.Subject!, u => u.Key, StringComparer.Ordinal);
@@ -90,6 +90,10 @@ internal sealed class GatewayUsersSnapshot
 
     public string? ImmichKeyFor(string user) => _immichKeys.GetValueOrDefault(user);
 
+    /// <summary>The limits of the client a key hash belongs to (unlimited when the key is gone or for OIDC callers).</summary>
+    public Scopes.ClientScope ScopeFor(string? keySha256) =>
+        keySha256 is not null && _clientsByHash.TryGetValue(keySha256, out var client) ? client.Scope : Scopes.ClientScope.Unlimited;
+
     /// <summary>Whether a caller authenticated against an earlier snapshot would still be let in by this one.</summary>
     public bool StillAdmits(string user, string? keySha256, string immichKey) =>
         ImmichKeyFor(user) == immichKey &&
@@ -103,7 +107,9 @@ internal sealed class GatewayUsersSnapshot
             text.Append(user).Append('\n').Append(settings?.ImmichApiKey).Append('\n').Append(settings?.Email).Append('\n').Append(settings?.Subject).Append('\n');
             foreach (var (client, clientSettings) in (settings?.Clients ?? []).OrderBy(c => c.Key, StringComparer.OrdinalIgnoreCase))
             {
-                text.Append(client).Append('=').Append(clientSettings?.KeySha256).Append('\n');
+                text.Append(client).Append('=').Append(clientSettings?.KeySha256).Append(clientSettings?.ReadOnly)
+                    .Append(string.Join(',', clientSettings?.Albums ?? [])).Append(string.Join(',', clientSettings?.Routes ?? []))
+                    .Append(clientSettings?.RateLimit?.PermitLimit).Append('/').Append(clientSettings?.RateLimit?.TokensPerSecond).Append('\n');
             }
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

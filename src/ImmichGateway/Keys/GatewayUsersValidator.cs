@@ -53,6 +53,25 @@ internal sealed class GatewayUsersValidator : IValidateOptions<GatewayUsersOptio
                 {
                     errors.Add($"{setting} is the same as {hashes[hash!]}; every client needs its own key.");
                 }
+                var clientPrefix = $"{prefix}:Clients:{client}";
+                foreach (var (album, index) in (clientSettings?.Albums ?? []).Select((a, i) => (a, i)))
+                {
+                    if (!Guid.TryParse(album, out _))
+                    {
+                        errors.Add($"{clientPrefix}:Albums:{index} must be an album id (a UUID).");
+                    }
+                }
+                foreach (var (route, index) in (clientSettings?.Routes ?? []).Select((r, i) => (r, i)))
+                {
+                    if (!Scopes.RouteRule.TryParse(route, out _))
+                    {
+                        errors.Add($"{clientPrefix}:Routes:{index} must be 'METHOD /path', e.g. 'GET /api/albums/**'.");
+                    }
+                }
+                if (clientSettings?.RateLimit is { } limit && (limit.PermitLimit <= 0 || limit.TokensPerSecond <= 0))
+                {
+                    errors.Add($"{clientPrefix}:RateLimit:PermitLimit and TokensPerSecond must be positive.");
+                }
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ImmichGateway.Immich;
+using ImmichGateway.Scopes;
 using Microsoft.AspNetCore.Http.Extensions;
 using static ImmichGateway.Reference.ReferenceForwarding;
 
@@ -68,6 +69,16 @@ internal static class ReferenceAssets
                 return BadRequest("albumId must be an album UUID (repeat it for several albums).");
             }
             search["albumIds"] = albumIds;
+        }
+        if (ClientScopes.NarrowAlbums(ClientScopes.Of(request.HttpContext),
+                search.TryGetValue("albumIds", out var requested) ? ((List<string>)requested).Select(Guid.Parse).ToList() : []) is { } narrowed)
+        {
+            // An album-scoped client lists only inside its albums.
+            if (narrowed.Count == 0)
+            {
+                return TypedResults.Problem(ScopeRules.AlbumRefusal, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden by this client's limits");
+            }
+            search["albumIds"] = narrowed.Select(id => id.ToString()).ToList();
         }
         foreach (var (name, allowed) in EnumFilters.Where(f => query.ContainsKey(f.Key)))
         {

@@ -351,10 +351,11 @@ public sealed partial class FakeImmich : IAsyncDisposable
         }
     }
 
-    private static bool CanSee(ImmichUser user, string assetId) =>
-        user.IsAdmin || AlbumOneAssets.Contains(assetId, StringComparer.OrdinalIgnoreCase);
+    private bool CanSee(ImmichUser user, string assetId) =>
+        user.IsAdmin || AlbumOneAssets.Contains(assetId, StringComparer.OrdinalIgnoreCase) ||
+        _albums.Values.Any(a => a.CanRead(user) && a.Assets.Any(x => string.Equals(x["id"]!.GetValue<string>(), assetId, StringComparison.OrdinalIgnoreCase)));
 
-    private static async Task ThumbnailAsync(HttpContext context, string assetId, ImmichUser user)
+    private async Task ThumbnailAsync(HttpContext context, string assetId, ImmichUser user)
     {
         var size = context.Request.Query["size"].ToString();
         if (size is not ("" or "thumbnail" or "preview" or "fullsize" or "original"))
@@ -383,7 +384,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
             recording.Headers["last-modified"], recording.Headers["content-disposition"]);
     }
 
-    private static async Task OriginalAsync(HttpContext context, string assetId, ImmichUser user)
+    private async Task OriginalAsync(HttpContext context, string assetId, ImmichUser user)
     {
         if (!CanSee(user, assetId))
         {
@@ -395,7 +396,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
             recording.Headers["last-modified"], recording.Headers["content-disposition"]);
     }
 
-    private static async Task VideoAsync(HttpContext context, string assetId, ImmichUser user)
+    private async Task VideoAsync(HttpContext context, string assetId, ImmichUser user)
     {
         if (!CanSee(user, assetId))
         {

@@ -1,0 +1,72 @@
+using ImmichGateway.Auth;
+using ImmichGateway.Errors;
+using ImmichGateway.Immich;
+using ImmichGateway.Keys;
+using ImmichGateway.Proxy;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace ImmichGateway.Scopes;
+
+/// <summary>
+/// Enforces the caller's client limits before anything else sees the request — rate limits, the cache, Immich. A
+/// refusal is a 403 problem naming the limit (never which other albums exist), and Immich is not contacted, except to
+/// ask (with the user's key, briefly remembered) whether an asset is in one of the client's albums.
+/// </summary>
+internal sealed class ClientScopeMiddleware(
+    RequestDelegate next,
+    GatewayUsersStore users,
+    ImmichRouteRules routes,
+    IMemoryCache memberships,
+    IOptions<ScopeOptions> options,
+    ILogger<ClientScopeMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context, ImmichClient immich)
+    {
+        var caller = GatewayCaller.From(context.User);
+        var scope = caller?.KeySha256 is { } hash ? users.Current.ScopeFor(hash) : ClientScope.Unlimited;
+        var path = context.Request.Path.Value ?? "/";
+        if (ReferenceEquals(scope, ClientScope.Unlimited) || routes.IsPublic(context.Request) ||
+            !(path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/bff/", StringComparison.OrdinalIgnoreCase) ||
+              path.Equals("/api", StringComparison.OrdinalIgnoreCase)))
+        {
+            await next(context);
+            return;
+        }
+
+        var decision = ScopeRules.Evaluate(scope, context.Request.Method, path);
+        if (decision.Refusal is null && decision.AssetToCheck is { } asset &&
+            !await IsInAlbumsAsync(immich, caller!.User, asset, scope, context.RequestAborted))
+        {
+            decision = ScopeDecision.Refuse(ScopeRules.AlbumRefusal);
+        }
+        if (decision.Refusal is { } reason)
+        {
+            ScopesLog.Refused(logger, context.Request.Method, path, caller!.User, caller.Client, reason);
+            await context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden by this client's limits", reason);
+            return;
+        }
+
+        ClientScopes.Set(context, scope);
+        await next(context);
+    }
+
+    private async Task<bool> IsInAlbumsAsync(ImmichClient immich, string user, Guid asset, ClientScope scope, CancellationToken cancel)
+    {
+        var key = $"ImmichGateway.AssetAlbums:{user}:{asset}";
+        if (!memberships.TryGetValue(key, out IReadOnlySet<Guid>? albums))
+        {
+            try
+            {
+                var containing = await immich.GetAsync<List<ImmichAlbum>>($"api/albums?assetId={asset}", cancel);
+                albums = containing.Select(a => a.Id).ToHashSet();
+            }
+            catch (ImmichException)
+            {
+                albums = new HashSet<Guid>(); // no such asset, or not the user's to see: not in any of the client's albums
+            }
+            memberships.Set(key, albums, options.Value.MembershipCacheDuration);
+        }
+        return albums!.Overlaps(scope.Albums!);
+    }
+}

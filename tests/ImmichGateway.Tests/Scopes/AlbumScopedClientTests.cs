@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ImmichGateway.Tests.Fixtures;
+using ImmichGateway.Tests.Reference;
+
+namespace ImmichGateway.Tests.Scopes;
+
+/// <summary>The full matrix for a read-only wall frame limited to one album of Alice's.</summary>
+public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixture<ScopedGateway>
+{
+    private static readonly string InAlbum = FakeImmich.AlbumOneAssets[2];
+    private string OutsideAlbum => gateway.AliceOther.Assets[0]["id"]!.GetValue<string>();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AlbumList_ShowsOnlyTheClientsAlbum_WhileTheUsersPhoneSeesAll()
+    {
+        var (frameResponse, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", "/api/albums");
+        var (phoneResponse, _) = await gateway.SendAsync(TestUsers.AlicePhone, "GET", "/api/albums");
+
+        Assert.Equal([FakeImmich.AlbumOne.ToString()], Ids(await frameResponse.Content.ReadAsStringAsync(Cancel)));
+        Assert.False(frameResponse.Headers.Contains("ETag"));
+        Assert.Contains(gateway.AliceOther.Id.ToString(), Ids(await phoneResponse.Content.ReadAsStringAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task BffAlbumList_ShowsOnlyTheClientsAlbum()
+    {
+        var (response, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", "/bff/albums");
+
+        Assert.Equal([FakeImmich.AlbumOne.ToString()], Ids(await response.Content.ReadAsStringAsync(Cancel)));
+    }
+
+    [Theory]
+    [InlineData("/api/albums/{album}")]
+    [InlineData("/bff/albums/{album}")]
+    [InlineData("/api/albums/{album}/cover-image")]
+    public async Task ItsAlbum_Answers(string route)
+    {
+        var (response, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", route.Replace("{album}", FakeImmich.AlbumOne.ToString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/albums/{album}")]
+    [InlineData("/bff/albums/{album}")]
+    [InlineData("/api/albums/{album}/cover-image")]
+    public async Task AnotherAlbumOfTheSameUser_Is403AndImmichIsNotContacted(string route)
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", route.Replace("{album}", gateway.AliceOther.Id.ToString()));
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("limited to certain albums", detail);
+        Assert.DoesNotContain(gateway.AliceOther.Id.ToString(), detail);
+        Assert.Empty(seen);
+    }
+
+    [Theory]
+    [InlineData("/api/assets/{id}")]
+    [InlineData("/api/assets/{id}/thumbnail")]
+    [InlineData("/api/assets/{id}/original")]
+    [InlineData("/api/assets/{id}/video/playback")]
+    public async Task AssetInItsAlbum_Answers(string route)
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", route.Replace("{id}", InAlbum));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(seen, s => s.Path == route.Replace("{id}", InAlbum));
+    }
+
+    [Theory]
+    [InlineData("/api/assets/{id}")]
+    [InlineData("/api/assets/{id}/thumbnail")]
+    [InlineData("/api/assets/{id}/original")]
+    [InlineData("/api/assets/{id}/video/playback")]
+    [InlineData("/bff/assets/{id}")]
+    public async Task AssetOutsideItsAlbums_Is403_AndOnlyMembershipIsAskedOfImmich(string route)
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", route.Replace("{id}", OutsideAlbum));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.All(seen, s => Assert.Equal(("/api/albums", $"?assetId={OutsideAlbum}"), (s.Path, s.Query)));
+    }
+
+    [Fact]
+    public async Task AssetMembership_IsAskedOnceAndRemembered()
+    {
+        var asset = FakeImmich.AlbumOneAssets[3];
+
+        var (_, first) = await gateway.SendAsync(ScopedGateway.Frame, "GET", $"/api/assets/{asset}/thumbnail");
+        var (_, second) = await gateway.SendAsync(ScopedGateway.Frame, "GET", $"/api/assets/{asset}/thumbnail?size=preview");
+
+        Assert.Single(first, s => s.Path == "/api/albums");
+        Assert.DoesNotContain(second, s => s.Path == "/api/albums");
+    }
+
+    [Fact]
+    public async Task ThumbnailFetchedByTheUsersPhone_IsStillRefusedToTheFrame()
+    {
+        var (phone, _) = await gateway.SendAsync(TestUsers.AlicePhone, "GET", $"/api/assets/{OutsideAlbum}/thumbnail");
+        var (frame, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", $"/api/assets/{OutsideAlbum}/thumbnail");
+
+        Assert.Equal(HttpStatusCode.OK, phone.StatusCode);
+        await ProblemAssert.IsProblemAsync(frame, HttpStatusCode.Forbidden);
+        Assert.DoesNotContain(seen, s => s.Path.EndsWith("/thumbnail", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{}", "[\"{one}\"]")]
+    [InlineData("{\"albumIds\":[\"{one}\",\"{other}\"],\"size\":10}", "[\"{one}\"]")]
+    public async Task Search_IsNarrowedToItsAlbums(string body, string expectedAlbumIds)
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "POST", "/api/search/metadata", Fill(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var search = seen.Only("POST", "/api/search/metadata").Json()!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Fill(expectedAlbumIds)), search["albumIds"]));
+    }
+
+    [Fact]
+    public async Task Search_OnlyInAnotherAlbum_Is403WithoutCallingImmich()
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "POST", "/api/search/metadata", Fill("{\"albumIds\":[\"{other}\"]}"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task ReferenceAssetList_IsNarrowedToItsAlbums()
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", "/api/assets?size=10");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(FakeImmich.AlbumOne.ToString(), seen.Only("POST", "/api/search/metadata").Json()!["albumIds"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("PUT", "/api/assets/{asset}", "{\"isFavorite\":true}")]
+    [InlineData("PATCH", "/api/assets/{asset}", "{\"isFavorite\":true}")]
+    [InlineData("DELETE", "/api/assets", "{\"ids\":[\"{asset}\"]}")]
+    [InlineData("DELETE", "/api/assets/{asset}", null)]
+    [InlineData("POST", "/api/albums", "{\"albumName\":\"x\"}")]
+    [InlineData("PUT", "/api/albums/{one}", "{\"albumName\":\"x\"}")]
+    [InlineData("DELETE", "/api/albums/{one}", null)]
+    [InlineData("PUT", "/api/albums/{one}/assets", "{\"ids\":[\"{asset}\"]}")]
+    [InlineData("POST", "/api/assets", "x")]
+    [InlineData("PUT", "/api/assets/{asset}/favorite", null)]
+    [InlineData("POST", "/api/shared-links", "{\"type\":\"ALBUM\",\"albumId\":\"{one}\"}")]
+    [InlineData("POST", "/api/jobs", "{\"name\":\"thumbnail-generation\"}")]
+    public async Task EveryWrite_Is403AndImmichIsNotContacted(string method, string route, string? body)
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, method, Fill(route), body is null ? null : Fill(body));
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal("This client key is read-only.", detail);
+        Assert.Empty(seen);
+    }
+
+    [Theory]
+    [InlineData("/api/users/me")]
+    [InlineData("/api/timeline/buckets")]
+    [InlineData("/bff/overview")]
+    [InlineData("/api/server/statistics")]
+    public async Task OtherReadRoutes_AreRefusedToAnAlbumScopedClient(string route)
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", route);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task PublicRoutes_StillAnswer()
+    {
+        var (response, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", "/api/server/ping");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private string Fill(string text) => text
+        .Replace("{one}", FakeImmich.AlbumOne.ToString())
+        .Replace("{other}", gateway.AliceOther.Id.ToString())
+        .Replace("{asset}", InAlbum);
+
+    private static List<string> Ids(string json) =>
+        JsonNode.Parse(json)!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
+}
