@@ -1,8 +1,10 @@
 using ImmichGateway.Aggregates;
 using ImmichGateway.Audit;
 using ImmichGateway.Auth;
+using ImmichGateway.Health;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
+using ImmichGateway.Observability;
 using ImmichGateway.OpenApi;
 using ImmichGateway.Proxy;
 using ImmichGateway.Reference;
@@ -11,8 +13,13 @@ if (ClientKeyCommand.TryRun(args, Console.Out, out var exitCode))
 {
     return exitCode;
 }
+if (await HealthProbeCommand.TryRunAsync(args, Console.Out) is { } probeExitCode)
+{
+    return probeExitCode;      // docker compose's healthcheck: the image has no shell or curl
+}
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddObservability();     // OpenTelemetry traces and metrics, JSON logs outside Development
 builder.AddRequestAudit();
 builder.Services.AddProblemDetails();
 builder.AddGatewayKeys();
@@ -20,6 +27,7 @@ builder.AddGatewayAuth();
 builder.AddImmichClient();
 builder.AddGatewayProxy();
 builder.AddGatewayOpenApi();
+builder.AddGatewayHealthChecks();
 
 var app = builder.Build();
 app.UseForwardedHeaders();      // trusted proxies only (Gateway:KnownProxies, Gateway:KnownNetworks)
@@ -30,6 +38,8 @@ app.UsePathGuard();             // what the gateway checks is what Immich reads
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGatewayOpenApi();        // /swagger
+app.MapGatewayHealthChecks();   // /health/live, /health/ready, /health/dependencies
+app.MapGatewayMetrics();        // /metrics (Prometheus), unless Gateway:Metrics:Enabled is false
 app.MapAggregates();            // /bff: whole screens in one call
 app.MapReferenceApi();          // the reference API's routes, translated to Immich v3
 app.MapGatewayProxy();          // YARP: /api/** and /.well-known/immich, mapped last

@@ -18,32 +18,21 @@ internal static class OpenApiExtensions
                 Version = DocumentName,
                 Description = "The gateway's own endpoints. Every other /api route is Immich's, forwarded as it is.",
             });
-            options.AddSecurityDefinition("ClientKey", new OpenApiSecurityScheme
+            options.AddSecurityDefinition(GatewaySecuritySchemes.ClientKey, GatewaySecuritySchemes.ClientKeyScheme());
+            options.AddSecurityDefinition(GatewaySecuritySchemes.Bearer, GatewaySecuritySchemes.BearerScheme());
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = "x-api-key",
-                Description = "A gateway client key (not an Immich API key).",
-            });
-            options.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "An OIDC access token from the gateway's identity provider.",
+                [new OpenApiSecuritySchemeReference(GatewaySecuritySchemes.ClientKey, document)] = [],
             });
             options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
-                [new OpenApiSecuritySchemeReference("ClientKey", document)] = [],
-            });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
+                [new OpenApiSecuritySchemeReference(GatewaySecuritySchemes.Bearer, document)] = [],
             });
             options.OperationFilter<RequestBodyOperationFilter>();
             options.SchemaFilter<ExampleSchemaFilter>();
             options.CustomSchemaIds(type => type.Name);
         });
+        builder.AddImmichOpenApiDocument();
         return builder;
     }
 
@@ -51,9 +40,14 @@ internal static class OpenApiExtensions
     public static IEndpointRouteBuilder MapGatewayOpenApi(this IEndpointRouteBuilder app)
     {
         app.MapSwagger().AllowAnonymous();
+        app.MapImmichOpenApiDocument();
         if (app is IApplicationBuilder application)
         {
-            application.UseSwaggerUI(options => options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "ImmichGateway"));
+            application.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "ImmichGateway");
+                options.SwaggerEndpoint(ImmichOpenApiDocument.Path, ImmichOpenApiDocument.Title);
+            });
         }
         return app;
     }

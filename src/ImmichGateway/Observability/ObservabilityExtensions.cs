@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ImmichGateway.Observability;
+
+internal static class ObservabilityExtensions
+{
+    /// <summary>The OpenTelemetry endpoint setting; exporting over OTLP happens only when it is set.</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// Traces (incoming requests, YARP's forwarding, every HttpClient call — the typed Immich client's among them — and
+    /// the gateway's own <see cref="GatewayTelemetry.ActivitySource"/>) and metrics (the same, the .NET runtime and the
+    /// gateway's meter). OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (logs too); a Prometheus scrape
+    /// endpoint unless <c>Gateway:Metrics:Enabled</c> is false; JSON console logs outside Development.
+    /// Query values, where a client may have put a key, are redacted in every span (<see cref="QueryRedactionProcessor"/>);
+    /// headers are never recorded.
+    /// </summary>
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName)
+            .Validate(o => o.Port is null or (> 0 and <= 65535), $"{MetricsOptions.SectionName}:Port must be a TCP port (1-65535).")
+            .ValidateOnStart();
+        // Which exporters exist is decided while services are registered, so read the switch now (it is also validated above).
+        var prometheus = builder.Configuration.GetValue(MetricsOptions.SectionName + ":" + nameof(MetricsOptions.Enabled), true);
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]);
+
+        if (!builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
+        {
+            // One JSON object per line for the log collector; Logging:Console:FormatterName overrides it.
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.IncludeScopes = true; // carries TraceId/SpanId, so a log line leads to its trace
+            });
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService(GatewayTelemetry.ServiceName, serviceVersion: typeof(GatewayTelemetry).Assembly.GetName().Version?.ToString());
+                }
+            })
+            .WithTracing(tracing => tracing
+                .AddSource(GatewayTelemetry.Name, "Yarp.ReverseProxy")
+                .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
+                .AddHttpClientInstrumentation()
+                .AddProcessor<QueryRedactionProcessor>()) // before every exporter, the OTLP one included
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(GatewayTelemetry.Name);
+                if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            });
+
+        if (otlp)
+        {
+            telemetry.WithLogging(_ => { }, logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+            telemetry.UseOtlpExporter(); // endpoint, protocol and headers from the standard OTEL_EXPORTER_OTLP_* variables
+        }
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/metrics</c> in Prometheus' text format, anonymous (restrict it with <c>Gateway:Metrics:Port</c> or the
+    /// network, not with a key Prometheus would have to hold). Nothing is mapped when metrics are off.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return app;
+        }
+
+        var endpoint = app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous();
+        if (options.Port is { } port)
+        {
+            // The local port, not the Host header: a client chooses the header, never the socket it reached.
+            endpoint.Add(builder =>
+            {
+                var scrape = builder.RequestDelegate!;
+                builder.RequestDelegate = context =>
+                {
+                    if (context.Connection.LocalPort == port)
+                    {
+                        return scrape(context);
+                    }
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                };
+            });
+        }
+        return app;
+    }
+
+    /// <summary>Probes and scrapes every few seconds would drown the traces that matter.</summary>
+    private static bool IsTraced(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsOptions.Path);
+}
