@@ -85,8 +85,9 @@ internal static class AggregatesEndpoints
     }
 
     internal static async Task<Results<Ok<AssetDetailView>, BadRequestProblem, NotFoundProblem>> GetAssetAsync(
-        string id, ImmichClient immich, CancellationToken cancellationToken)
+        string id, ImmichClient immich, HttpContext context, CancellationToken cancellationToken)
     {
+        var scope = ClientScopes.Of(context);
         if (!Guid.TryParse(id, out var assetId))
         {
             return AggregateErrors.BadRequest("The asset id must be a UUID.");
@@ -96,7 +97,7 @@ internal static class AggregatesEndpoints
         var albumsTask = Optional(immich.GetAsync<List<ImmichAlbum>>($"api/albums?assetId={assetId}", cancellationToken));
         await Task.WhenAll(Quietly(assetTask), albumsTask);
         var asset = await assetTask;
-        var albums = await albumsTask;
+        var albums = (await albumsTask)?.Where(a => scope.Albums?.Contains(a.Id) ?? true).ToList(); // never name albums outside the client's
         var degraded = new List<string>();
         if (albums is null)
         {

@@ -85,6 +85,20 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
     }
 
     [Fact]
+    public async Task AssetScreen_NamesOnlyTheClientsAlbums()
+    {
+        var shared = gateway.Immich.AddAlbum(0, TestUsers.Alice);
+        shared.Assets.Add(gateway.Immich.Album(FakeImmich.AlbumOne).Assets[0]); // the asset is in album one and in another album of Alice's
+        var asset = gateway.Immich.Album(FakeImmich.AlbumOne).Assets[0]["id"]!.GetValue<string>();
+
+        var (frame, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", $"/bff/assets/{asset}");
+        var (phone, _) = await gateway.SendAsync(TestUsers.AlicePhone, "GET", $"/bff/assets/{asset}");
+
+        Assert.Equal([FakeImmich.AlbumOne.ToString()], AlbumIds(await frame.Content.ReadAsStringAsync(Cancel)));
+        Assert.Contains(shared.Id.ToString(), AlbumIds(await phone.Content.ReadAsStringAsync(Cancel)));
+    }
+
+    [Fact]
     public async Task AssetMembership_IsAskedOnceAndRemembered()
     {
         var asset = FakeImmich.AlbumOneAssets[3];
@@ -184,6 +198,9 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
         .Replace("{one}", FakeImmich.AlbumOne.ToString())
         .Replace("{other}", gateway.AliceOther.Id.ToString())
         .Replace("{asset}", InAlbum);
+
+    private static List<string> AlbumIds(string json) =>
+        JsonNode.Parse(json)!["albums"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
 
     private static List<string> Ids(string json) =>
         JsonNode.Parse(json)!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
