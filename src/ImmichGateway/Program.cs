@@ -1,13 +1,16 @@
 using ImmichGateway.Aggregates;
 using ImmichGateway.Audit;
 using ImmichGateway.Auth;
+using ImmichGateway.Cors;
 using ImmichGateway.Health;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
 using ImmichGateway.Observability;
 using ImmichGateway.OpenApi;
 using ImmichGateway.Proxy;
+using ImmichGateway.RateLimits;
 using ImmichGateway.Reference;
+using ImmichGateway.Scopes;
 
 if (ClientKeyCommand.TryRun(args, Console.Out, out var exitCode))
 {
@@ -23,7 +26,10 @@ builder.AddObservability();     // OpenTelemetry traces and metrics, JSON logs o
 builder.AddRequestAudit();
 builder.Services.AddProblemDetails();
 builder.AddGatewayKeys();
+builder.AddGatewayCors();
 builder.AddGatewayAuth();
+builder.AddClientScopes();
+builder.AddGatewayRateLimits();
 builder.AddImmichClient();
 builder.AddGatewayProxy();
 builder.AddGatewayOpenApi();
@@ -35,8 +41,11 @@ app.UseRequestAudit();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePathGuard();             // what the gateway checks is what Immich reads
+app.UseCors();                  // preflights carry no key: answered before authentication (Gateway:Cors)
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseClientScopes();          // per-client limits (read-only, albums, routes), before rate limits and the cache
+app.UseRateLimiter();           // per client key; per IP for anonymous callers
 app.MapGatewayOpenApi();        // /swagger
 app.MapGatewayHealthChecks();   // /health/live, /health/ready, /health/dependencies
 app.MapGatewayMetrics();        // /metrics (Prometheus), unless Gateway:Metrics:Enabled is false
