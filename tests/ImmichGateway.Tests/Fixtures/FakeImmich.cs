@@ -133,6 +133,15 @@ public sealed partial class FakeImmich : IAsyncDisposable
             return;
         }
 
+        if (path.Equals("/api/spec.json", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(request.Method))
+        {
+            // Immich serves its runtime OpenAPI document here, anonymously (API-NOTES h).
+            Record(context, null, [], 0, "");
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.SendFileAsync(ImmichSpec.DocumentPath, context.RequestAborted);
+            return;
+        }
+
         var operation = ImmichSpec.Find(request.Method, path, out var match) ?? ObservedExtra(request.Method, path, out match);
 
         // Uploads are streamed and hashed, never held in memory; every other body is read whole (they are small).

@@ -1,0 +1,81 @@
+using System.Net;
+using ImmichGateway.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImmichGateway.Tests.Observability;
+
+public sealed class MetricsEndpointTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static async Task<GatewayFactory> StartAsync(params (string Key, string? Value)[] settings)
+    {
+        var gateway = new GatewayFactory();
+        foreach (var (key, value) in settings)
+        {
+            gateway.Settings[key] = value;
+        }
+        await gateway.InitializeAsync();
+        return gateway;
+    }
+
+    [Fact]
+    public async Task Metrics_ByDefault_ServesPrometheusTextWithTheGatewaysMetersAnonymously()
+    {
+        await using var gateway = await StartAsync();
+        using (var revoked = gateway.CreateClient(TestUsers.CarolScript))
+        {
+            await revoked.GetAsync("/api/albums", Cancel); // Immich refuses Carol's key: counted on the gateway's meter
+        }
+        using var client = gateway.CreateAnonymousClient();
+        await client.GetAsync("/health/dependencies", Cancel); // a dependency result for the gauge
+
+        var response = await client.GetAsync("/metrics", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("immich_gateway_immich_key_rejected_total{", text);
+        Assert.Contains("immich_gateway_dependency_up{", text);
+        Assert.Contains("dependency=\"immich\"", text);
+        Assert.Contains("http_server_request_duration_seconds", text);
+        Assert.Contains("dotnet_gc_", text); // runtime metrics
+    }
+
+    [Fact]
+    public async Task Metrics_WhenDisabled_AreNotServed()
+    {
+        await using var gateway = await StartAsync(("Gateway:Metrics:Enabled", "false"));
+        using var client = gateway.CreateAnonymousClient();
+
+        var response = await client.GetAsync("/metrics", Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_OnAnotherPortThanTheMetricsPort_AreNotServed()
+    {
+        await using var gateway = await StartAsync(("Gateway:Metrics:Port", "9090"));
+        using var client = gateway.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Host = "localhost:9090"; // the Host header is the client's to choose: not trusted
+
+        var response = await client.GetAsync("/metrics", Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Otlp_OnlyWhenItsEndpointIsSet_ExportsLogs()
+    {
+        await using var without = await StartAsync();
+        await using var with = await StartAsync(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317"));
+
+        static bool ExportsLogs(GatewayFactory gateway) =>
+            gateway.Services.GetServices<ILoggerProvider>().Any(p => p.GetType().FullName == "OpenTelemetry.Logs.OpenTelemetryLoggerProvider");
+
+        Assert.False(ExportsLogs(without));
+        Assert.True(ExportsLogs(with));
+    }
+}

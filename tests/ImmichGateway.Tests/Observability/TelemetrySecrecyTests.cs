@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using ImmichGateway.Tests.Fixtures;
+
+namespace ImmichGateway.Tests.Observability;
+
+public sealed class TelemetrySecrecyTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>Spans of other tests running at the same time are scanned too: the listener is process-wide.</summary>
+    [Fact]
+    public async Task Spans_OfRequestsCarryingKeysInHeadersAndQueries_ContainNoSecret()
+    {
+        var gateway = new TelemetryGatewayFactory();
+        await gateway.InitializeAsync();
+        var secrets = TestUsers.AllSecrets.ToList();
+        foreach (var client in new[] { TestUsers.AliceKiosk, TestUsers.AdaCli, TestUsers.CarolScript })
+        {
+            using var http = gateway.CreateClient(client);
+            foreach (var secret in secrets.Take(3))
+            {
+                foreach (var url in new[]
+                         {
+                             $"/api/albums?apiKey={secret}&key={secret}", $"/api/users/me?sessionKey={secret}&slug={secret}",
+                             $"/api/assets/{FakeImmich.ArchivedAsset}/thumbnail?size=preview&key={secret}",
+                             $"/api/server-info/ping?apiKey={secret}", $"/api/server/ping?key={secret}",
+                         })
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                    request.Headers.Add("Cookie", $"immich_access_token={secret}");
+                    request.Headers.Add("x-immich-share-key", secret);
+                    request.Headers.Add("Authorization", $"Bearer {secret}");
+                    await (await http.SendAsync(request, Cancel)).Content.LoadIntoBufferAsync(Cancel);
+                }
+            }
+        }
+        using var anonymous = gateway.CreateAnonymousClient();
+        foreach (var secret in secrets)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/albums?apiKey={secret}");
+            request.Headers.Add("x-api-key", secret); // unknown keys and Immich keys presented as client keys: refused
+            await anonymous.SendAsync(request, Cancel);
+        }
+
+        await gateway.DisposeAsync(); // ends every span
+
+        var spans = gateway.Spans.ToList();
+        Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.Contains(spans, s => s.Source.Name == "System.Net.Http"); // YARP's forwards and the typed Immich client
+        Assert.Contains(spans, s => s.Source.Name == "Yarp.ReverseProxy");
+        Assert.Contains(spans, s => s.GetTagItem("url.query") is string query && query.Contains("apiKey=Redacted"));
+        foreach (var span in spans)
+        {
+            var text = string.Join(" ", span.DisplayName, span.StatusDescription,
+                string.Join(" ", span.TagObjects.Select(t => $"{t.Key}={t.Value}")),
+                string.Join(" ", span.Events.SelectMany(e => e.Tags.Select(t => $"{t.Key}={t.Value}"))),
+                string.Join(" ", span.Baggage.Select(b => $"{b.Key}={b.Value}")));
+            foreach (var secret in secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"span {span.Source.Name} '{span.DisplayName}' carries a secret: {text}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Spans_OfHealthProbesAndScrapes_AreNotRecorded()
+    {
+        var gateway = new TelemetryGatewayFactory();
+        await gateway.InitializeAsync();
+        using var client = gateway.CreateAnonymousClient();
+
+        await client.GetAsync("/health/live", Cancel);
+        await client.GetAsync("/health/dependencies", Cancel);
+        await client.GetAsync("/metrics", Cancel);
+        await gateway.DisposeAsync();
+
+        // The listener is process-wide: spans of tests running alongside arrive too, so look only at this gateway's.
+        Assert.DoesNotContain(gateway.Spans, s => s.GetTagItem("url.path") is string path && (path.StartsWith("/health") || path == "/metrics"));
+        Assert.DoesNotContain(gateway.Spans, s => s.GetTagItem("url.full") is string url && url.StartsWith(new Uri(gateway.Immich.BaseUrl, "/api/server/ping").ToString()));
+    }
+}
