@@ -1,6 +1,7 @@
 using ImmichGateway.Aggregates;
 using ImmichGateway.Audit;
 using ImmichGateway.Auth;
+using ImmichGateway.Caching;
 using ImmichGateway.Cors;
 using ImmichGateway.Health;
 using ImmichGateway.Immich;
@@ -31,6 +32,7 @@ builder.AddGatewayAuth();
 builder.AddClientScopes();
 builder.AddGatewayRateLimits();
 builder.AddImmichClient();
+builder.AddGatewayCaching();      // Redis (or memory): thumbnails per user access, server statistics and info
 builder.AddGatewayProxy();
 builder.AddGatewayOpenApi();
 builder.AddGatewayHealthChecks();
@@ -50,6 +52,7 @@ app.MapGatewayOpenApi();        // /swagger
 app.MapGatewayHealthChecks();   // /health/live, /health/ready, /health/dependencies
 app.MapGatewayMetrics();        // /metrics (Prometheus), unless Gateway:Metrics:Enabled is false
 app.MapAggregates();            // /bff: whole screens in one call
+app.MapGatewayCaching();        // cached Immich server routes (thumbnails: the reference route asks the cache)
 app.MapReferenceApi();          // the reference API's routes, translated to Immich v3
 app.MapGatewayProxy();          // YARP: /api/** and /.well-known/immich, mapped last
 app.Run();

@@ -23,7 +23,7 @@ internal static class ReferenceApi
         // reference route                                                           → current Immich
         api.MapGet("/server-info/ping", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/ping", c, i))
             .AllowAnonymous().Named("GetServerInfoPing", "GET /api/server/ping").ImmichJson();
-        api.MapGet("/server-info/stats", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/statistics", c, i))
+        api.MapGet("/server-info/stats", ReferenceMisc.StatisticsAsync)
             .Named("GetServerInfoStats", "GET /api/server/statistics (admin only)").ImmichJson().Produces(StatusCodes.Status403Forbidden);
         api.MapGet("/server-info/features", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/features", c, i))
             .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features").ImmichJson();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ImmichGateway.Caching;
 using ImmichGateway.Immich;
 using ImmichGateway.Scopes;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -107,17 +108,20 @@ internal static class ReferenceAssets
         ForwardAsync(immich, HttpMethod.Delete, "api/assets", Json(new { ids = new[] { id }, force = force ?? false }), context.RequestAborted);
 
     /// <summary>
-    /// The thumbnail, without the reference's <c>format</c> parameter (Immich has none); conditional and range headers
-    /// go along, so ETags, 304s and redirects behave as Immich's do.
+    /// The thumbnail (every thumbnail request of the gateway arrives here): from the cache when it can answer
+    /// (<see cref="ThumbnailCache"/>: sizes thumbnail and preview, <c>edited</c>, <c>?format=jpeg|webp</c> converted),
+    /// otherwise forwarded without <c>format</c> (not an Immich parameter), with conditional and range headers, so
+    /// ETags, 304s and redirects behave as Immich's do.
     /// </summary>
-    public static Task<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ImmichClient immich)
+    public static async Task<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ImmichClient immich, ThumbnailCache cache)
     {
         if (format is not (null or "jpeg" or "webp"))
         {
-            return Task.FromResult(BadRequest("format must be jpeg or webp."));
+            return BadRequest("format must be jpeg or webp.");
         }
-        return ForwardAsync(immich, HttpMethod.Get, $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null,
-            request.HttpContext.RequestAborted, configure: message => CopyConditionalHeaders(request, message));
+        return await cache.ServeAsync(id, ImageFormat.FromName(format), request.HttpContext, immich)
+            ?? await ForwardAsync(immich, HttpMethod.Get, $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null,
+                request.HttpContext.RequestAborted, configure: message => CopyConditionalHeaders(request, message));
     }
 
     public static Task<IResult> RestoreAsync(Guid id, HttpContext context, ImmichClient immich) =>

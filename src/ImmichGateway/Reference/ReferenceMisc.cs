@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImmichGateway.Caching;
 using ImmichGateway.Immich;
 using static ImmichGateway.Reference.ReferenceForwarding;
 
@@ -10,6 +11,9 @@ internal static class ReferenceMisc
     public static Task<IResult> ForwardGetAsync(string path, HttpContext context, ImmichClient immich) =>
         ForwardAsync(immich, HttpMethod.Get, path, null, context.RequestAborted,
             configure: message => CopyConditionalHeaders(context.Request, message));
+
+    /// <summary>GET /api/server/statistics, from the cache for admins (<see cref="ServerInfoCache"/>); others get Immich's answer.</summary>
+    public static Task<IResult> StatisticsAsync(HttpContext context, ServerInfoCache cache) => cache.StatisticsAsync(context);
 
     /// <summary>Immich v3 removes offline files during every library scan; the reference route starts one.</summary>
     public static async Task<IResult> RemoveOfflineAsync(Guid id, HttpContext context, ImmichClient immich)

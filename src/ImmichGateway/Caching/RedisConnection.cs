@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ImmichGateway.Caching;
+
+/// <summary>
+/// The gateway's one Redis connection (absent when <c>ConnectionStrings:Redis</c> is). Every operation goes through
+/// <see cref="RunAsync{T}"/>: bounded by <see cref="CachingOptions.RedisTimeout"/>, never thrown to the caller (a failure
+/// is a cache miss, counted and logged), skipped at once while Redis is disconnected or backing off after a timeout.
+/// It connects in the background on first use, so a down Redis delays neither start-up nor a request, and reconnects
+/// by itself.
+/// Invalidations travel on a pub/sub channel, so every replica drops its in-memory copies.
+/// </summary>
+internal sealed class RedisConnection : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly string? _connectionString;
+    private readonly CachingOptions _options;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger<RedisConnection> _logger;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly RedisChannel _channel;
+    private ConnectionMultiplexer? _multiplexer;
+    private long _skipUntil;
+    private long _nextLog;
+    private int _connecting;
+
+    public RedisConnection(IConfiguration configuration, IOptions<CachingOptions> options, CacheMetrics metrics, ILogger<RedisConnection> logger)
+    {
+        _connectionString = configuration.GetConnectionString(CachingOptions.RedisConnectionName);
+        if (string.IsNullOrWhiteSpace(_connectionString))
+        {
+            _connectionString = null;
+        }
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _channel = RedisChannel.Literal(_options.KeyPrefix + CacheKeys.InvalidationChannel);
+    }
+
+    public bool IsConfigured => _connectionString is not null;
+
+    public bool IsConnected => _multiplexer?.IsConnected == true;
+
+    /// <summary>An invalidation published by another replica (the payload <see cref="PublishAsync"/> was given).</summary>
+    public event Action<string>? MessageReceived;
+
+    /// <summary>Redis is reachable again (or for the first time).</summary>
+    public event Action? Connected;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_connectionString is null)
+        {
+            CachingLog.InMemoryOnly(_logger);
+            return Task.CompletedTask;
+        }
+        return Task.CompletedTask; // connected on first use, in the background: Redis down at start-up must not hold the gateway
+    }
+
+    /// <summary>Starts connecting (once), without waiting; operations are skipped until Redis answers.</summary>
+    public void EnsureConnecting()
+    {
+        if (_connectionString is not null && Interlocked.Exchange(ref _connecting, 1) == 0)
+        {
+            _ = ConnectAsync();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task ConnectAsync()
+    {
+        try
+        {
+            var configuration = ConfigurationOptions.Parse(_connectionString!);
+            var timeout = (int)Math.Ceiling(_options.RedisTimeout.TotalMilliseconds);
+            configuration.AbortOnConnectFail = false;              // keep trying in the background
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;  // while disconnected, fail at once instead of queueing
+            configuration.AsyncTimeout = timeout;
+            configuration.SyncTimeout = timeout;
+            configuration.ConnectTimeout = Math.Max(timeout, 1000);
+            configuration.ReconnectRetryPolicy = new LinearRetry(500);
+            configuration.ClientName ??= "immich-gateway";
+            var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+            multiplexer.ConnectionFailed += (_, e) => CachingLog.RedisConnectionLost(_logger, e.FailureType.ToString());
+            multiplexer.ConnectionRestored += (_, e) =>
+            {
+                if (e.ConnectionType == ConnectionType.Interactive)
+                {
+                    CachingLog.RedisConnected(_logger, e.EndPoint?.ToString() ?? "?");
+                    Connected?.Invoke();
+                }
+            };
+            await multiplexer.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnMessage(message));
+            _multiplexer = multiplexer;
+            if (multiplexer.IsConnected)
+            {
+                CachingLog.RedisConnected(_logger, string.Join(",", multiplexer.GetEndPoints().Select(e => e.ToString())));
+                Connected?.Invoke();
+            }
+        }
+        catch (Exception ex)
+        {
+            Failed("connect", ex);
+        }
+    }
+
+    private void OnMessage(RedisValue message)
+    {
+        var text = (string?)message ?? "";
+        var separator = text.IndexOf('|');
+        if (separator > 0 && text.AsSpan(0, separator).SequenceEqual(_instance))
+        {
+            return; // our own: already applied
+        }
+        MessageReceived?.Invoke(separator >= 0 ? text[(separator + 1)..] : text);
+    }
+
+    /// <summary>Runs one Redis operation within the timeout; on any failure returns <paramref name="fallback"/>.</summary>
+    public async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> action, T fallback)
+    {
+        var multiplexer = _multiplexer;
+        if (multiplexer is null)
+        {
+            EnsureConnecting();
+            return fallback;
+        }
+        if (Stopwatch.GetTimestamp() < Volatile.Read(ref _skipUntil))
+        {
+            return fallback;
+        }
+        if (!multiplexer.IsConnected)
+        {
+            _metrics.RedisError(operation);
+            return fallback;
+        }
+        try
+        {
+            return await action(multiplexer.GetDatabase()).WaitAsync(_options.RedisTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            if (ex is TimeoutException or RedisTimeoutException)
+            {
+                // A hung Redis answers nothing: leave it alone for a moment so no request waits for it again.
+                Volatile.Write(ref _skipUntil, Stopwatch.GetTimestamp() + (long)(_options.RedisBackoff.TotalSeconds * Stopwatch.Frequency));
+            }
+            Failed(operation, ex);
+            return fallback;
+        }
+    }
+
+    public Task RunAsync(string operation, Func<IDatabase, Task> action) =>
+        RunAsync(operation, async db =>
+        {
+            await action(db);
+            return true;
+        }, false);
+
+    /// <summary>Tells every other replica (their in-memory tiers) about an invalidation.</summary>
+    public Task PublishAsync(string message) =>
+        RunAsync("publish", db => db.Multiplexer.GetSubscriber().PublishAsync(_channel, _instance + "|" + message));
+
+    private void Failed(string operation, Exception ex)
+    {
+        _metrics.RedisError(operation);
+        var now = Stopwatch.GetTimestamp();
+        var next = Volatile.Read(ref _nextLog);
+        if (now >= next && Interlocked.CompareExchange(ref _nextLog, now + (long)(LogInterval.TotalSeconds * Stopwatch.Frequency), next) == next)
+        {
+            CachingLog.RedisFailed(_logger, operation, ex.GetType().Name);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer is { } multiplexer)
+        {
+            await multiplexer.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using ImmichGateway.Auth;
+using ImmichGateway.Immich;
+using ImmichGateway.Keys;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+
+namespace ImmichGateway.Caching;
+
+/// <summary>
+/// Server statistics (admins only) and the public server info, through HybridCache (memory, then Redis; one fetch for
+/// concurrent misses). Statistics are served from the cache only to a caller whose own Immich user is an admin —
+/// learned from <c>/api/users/me</c> with their key, remembered for <see cref="CachingOptions.AdminStatusLifetime"/>;
+/// anyone else is forwarded, so a non-admin gets Immich's own 403. Public info is fetched without any key (what Immich
+/// answers everyone) and is the same for every caller. Requests with a query string are forwarded uncached.
+/// </summary>
+internal sealed class ServerInfoCache(
+    HybridCache cache,
+    GatewayUsersStore users,
+    IHttpClientFactory clients,
+    CacheMetrics metrics,
+    IOptions<CachingOptions> options)
+{
+    /// <summary>
+    /// The HttpClient of these calls. It sends exactly the key it is given (none for public routes): HybridCache runs
+    /// its factories outside the request's context, where the typed client could not tell who is calling.
+    /// </summary>
+    public const string DirectClient = "ImmichGateway.Caching.Direct";
+
+    private const string StatisticsPath = "api/server/statistics";
+
+    private readonly CachingOptions _options = options.Value;
+
+    public async Task<IResult> StatisticsAsync(HttpContext context)
+    {
+        var cancel = context.RequestAborted;
+        var caller = GatewayCaller.From(context.User);
+        var immichKey = caller is null ? null : users.Current.ImmichKeyFor(caller.User);
+        var http = clients.CreateClient(DirectClient);
+        if (context.Request.QueryString.HasValue || immichKey is null ||
+            !await IsAdminAsync(http, caller!.User, immichKey, cancel))
+        {
+            metrics.Miss(CacheMetrics.Statistics);
+            return await ForwardAsync(http, StatisticsPath, caller?.User, immichKey, context);
+        }
+
+        var fetched = false;
+        var json = await cache.GetOrCreateAsync(CacheKeys.ServerStatistics, async ct =>
+        {
+            fetched = true;
+            return await FetchAsync(http, StatisticsPath, caller!.User, immichKey, ct);
+        }, Entry(_options.StatisticsLifetime), cancellationToken: cancel);
+        return Result(json, !fetched, CacheMetrics.Statistics);
+    }
+
+    public async Task<IResult> ServerInfoAsync(string name, HttpContext context)
+    {
+        var http = clients.CreateClient(DirectClient);
+        var path = "api/server/" + name;
+        if (context.Request.QueryString.HasValue)
+        {
+            metrics.Miss(CacheMetrics.ServerInfo);
+            return await ForwardAsync(http, path, null, null, context);
+        }
+        var fetched = false;
+        var json = await cache.GetOrCreateAsync(CacheKeys.ServerInfo(name), async ct =>
+        {
+            fetched = true;
+            return await FetchAsync(http, path, null, null, ct);
+        }, Entry(_options.ServerInfoLifetime), cancellationToken: context.RequestAborted);
+        return Result(json, !fetched, CacheMetrics.ServerInfo);
+    }
+
+    /// <summary>Whether the caller's own Immich user is an admin (their <c>/api/users/me</c>), remembered briefly.</summary>
+    private async Task<bool> IsAdminAsync(HttpClient http, string user, string immichKey, CancellationToken cancel)
+    {
+        try
+        {
+            return await cache.GetOrCreateAsync(CacheKeys.AdminStatus(CacheKeys.UserHash(immichKey)), async ct =>
+            {
+                var me = await FetchAsync(http, "api/users/me", user, immichKey, ct);
+                return System.Text.Json.JsonSerializer.Deserialize<ImmichUser>(me.Body, ImmichClient.Json)?.IsAdmin == true;
+            }, Entry(_options.AdminStatusLifetime), cancellationToken: cancel);
+        }
+        catch (Exception ex) when (ex is ImmichException or HttpRequestException or System.Text.Json.JsonException)
+        {
+            return false; // not known to be an admin: Immich decides
+        }
+    }
+
+    private IResult Result(CachedJson json, bool hit, string name)
+    {
+        if (hit)
+        {
+            metrics.Hit(name);
+        }
+        else
+        {
+            metrics.Miss(name);
+        }
+        return new CachedJsonResult(json, hit, name, metrics);
+    }
+
+    private static HybridCacheEntryOptions Entry(TimeSpan lifetime) => new() { Expiration = lifetime, LocalCacheExpiration = lifetime };
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string? user, string? immichKey, CancellationToken cancel)
+    {
+        if (immichKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ImmichHeaders.ApiKey, immichKey);
+        }
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+        if (immichKey is not null && response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            response.Dispose();
+            throw new ImmichKeyRejectedException(user!); // the gateway's credential, not the client's: a 502
+        }
+        return response;
+    }
+
+    /// <summary>Immich's 200 JSON answer; anything else is thrown as Immich's error (passed on as Immich sent it).</summary>
+    private static async Task<CachedJson> FetchAsync(HttpClient http, string path, string? user, string? immichKey, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var response = await SendAsync(http, request, user, immichKey, cancel);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "application/json")
+        {
+            throw await ImmichException.FromResponseAsync(response, cancel);
+        }
+        using (response)
+        {
+            return new CachedJson(response.Content.Headers.ContentType.ToString(), await response.Content.ReadAsByteArrayAsync(cancel),
+                response.Headers.NonValidated.TryGetValues("ETag", out var etag) ? etag.ToString() : null);
+        }
+    }
+
+    /// <summary>Uncached: the request as the proxy would send it (its query, its conditional headers), Immich's answer back.</summary>
+    private static async Task<IResult> ForwardAsync(HttpClient http, string path, string? user, string? immichKey, HttpContext context)
+    {
+        var query = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(context.Request.Query
+            .Where(q => !ImmichHeaders.CredentialQueryParameters.Contains(q.Key, StringComparer.OrdinalIgnoreCase))
+            .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))));
+        using var request = new HttpRequestMessage(HttpMethod.Get, path + query.ToQueryString());
+        foreach (var name in new[] { "If-None-Match", "If-Modified-Since" })
+        {
+            if (context.Request.Headers.TryGetValue(name, out var values))
+            {
+                request.Headers.TryAddWithoutValidation(name, values.ToArray());
+            }
+        }
+        context.Response.Headers[ThumbnailCache.XCache] = "miss";
+        return new ImmichPassThrough(await SendAsync(http, request, user, immichKey, context.RequestAborted));
+    }
+}

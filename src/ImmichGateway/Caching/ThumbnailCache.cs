@@ -1,0 +1,350 @@
+using System.Collections.Concurrent;
+using ImmichGateway.Auth;
+using ImmichGateway.Immich;
+using ImmichGateway.Keys;
+using Microsoft.Extensions.Options;
+
+namespace ImmichGateway.Caching;
+
+/// <summary>
+/// Thumbnails and previews from the cache, safe across users.
+/// <list type="bullet">
+/// <item>One copy of each image (asset, size, edited, format), whoever fetched it.</item>
+/// <item>A user is answered from the cache only with an access record: Immich served that user this asset less than
+/// <see cref="CachingOptions.AccessLifetime"/> ago. Without one the request goes to Immich with the user's own key —
+/// a conditional request when the image is cached, so a 304 proves access without sending the image again — and
+/// Immich's refusal goes back as Immich sent it. 304s to the client are computed only after that check.</item>
+/// <item>Concurrent misses are merged: one fetch per image for users who hold a record, one per user and image for
+/// users who don't (they never wait for, nor get, someone else's answer).</item>
+/// </list>
+/// </summary>
+internal sealed class ThumbnailCache(
+    ImageStore images,
+    AccessRecords access,
+    GatewayUsersStore users,
+    ImageConverter converter,
+    CacheMetrics metrics,
+    IOptions<CachingOptions> options,
+    ILogger<ThumbnailCache> logger)
+{
+    public const string XCache = "X-Cache";
+
+    /// <summary>The query parameters the cache understands; a request with any other goes to Immich unchanged.</summary>
+    private static readonly HashSet<string> Understood = new(StringComparer.OrdinalIgnoreCase) { "size", "edited", "format", "c" };
+
+    private readonly ConcurrentDictionary<string, Task<Outcome>> _inFlight = new(StringComparer.Ordinal);
+    private readonly CachingOptions _options = options.Value;
+
+    /// <summary>
+    /// The answer, or null when this is not a request the cache answers (another size, a parameter it does not know,
+    /// a user without an Immich key): the caller forwards it as before.
+    /// </summary>
+    public async Task<IResult?> ServeAsync(Guid asset, ImageFormat? format, HttpContext context, ImmichClient immich)
+    {
+        if (!TryReadQuery(context.Request.Query, out var size, out var edited, out var version) ||
+            GatewayCaller.From(context.User) is not { } caller || users.Current.ImmichKeyFor(caller.User) is not { } immichKey)
+        {
+            return null;
+        }
+        var request = new ThumbnailRequest(asset, size, edited, version, CacheKeys.UserHash(immichKey), CacheKeys.Image(asset, size, edited));
+
+        var outcome = await NativeAsync(request, context, immich);
+        if (outcome is not Image { Entry: var entry, Hit: var hit })
+        {
+            metrics.Miss(CacheMetrics.Thumbnails);
+            return ((Answer)outcome).Result;
+        }
+        if (format is not null && !format.Matches(entry.ContentType))
+        {
+            entry = await ConvertAsync(request, entry, format);
+        }
+        if (hit)
+        {
+            metrics.Hit(CacheMetrics.Thumbnails);
+        }
+        else
+        {
+            metrics.Miss(CacheMetrics.Thumbnails);
+        }
+        return new CachedImageResult(entry, hit, metrics);
+    }
+
+    /// <summary>The image as Immich stores it, for this user, or Immich's own answer.</summary>
+    private async Task<Outcome> NativeAsync(ThumbnailRequest request, HttpContext context, ImmichClient immich)
+    {
+        var cancel = context.RequestAborted;
+        if (await access.HasAsync(request.User, request.Asset))
+        {
+            if (await images.GetAsync(request.Key) is { } cached && Current(cached, request))
+            {
+                return new Image(cached, Hit: true);
+            }
+            // Every user who may see the asset can share this fetch; whatever is not an image stays the fetcher's.
+            var shared = await CoalesceAsync("fill|" + request.Key, async () =>
+            {
+                if (CachedLocally(request) is { } justStored)
+                {
+                    return (justStored, justStored); // another flight stored it while we were getting here
+                }
+                var (image, own) = await FetchAsync(request, null, null, immich);
+                return (image is Image ? image : NotShared.Instance, own);
+            }, shareFailure: false, cancel);
+            if (shared is not NotShared)
+            {
+                return shared;
+            }
+        }
+
+        var entry = await images.GetAsync(request.Key);
+        var revalidate = entry is not null && Current(entry, request) ? entry : null;
+        var conditional = revalidate is null ? ConditionalHeaders(context.Request) : null;
+        var flight = $"user|{request.User}|{request.Key}|{conditional?.IfNoneMatch}|{conditional?.IfModifiedSince}";
+        var outcome = await CoalesceAsync(flight, () =>
+            access.HasLocal(request.User, request.Asset) && CachedLocally(request) is { } justStored
+                ? Task.FromResult<(Outcome, Outcome)>((justStored, justStored)) // a flight of ours just finished
+                : FetchAsync(request, revalidate, conditional, immich), shareFailure: true, cancel);
+        if (outcome is NotShared)
+        {
+            // The answer could not be shared (an image too large to cache): ask for our own.
+            outcome = (await FetchAsync(request, revalidate, conditional, immich)).Own;
+        }
+        return outcome;
+    }
+
+    private Image? CachedLocally(ThumbnailRequest request) =>
+        images.TryGetLocal(request.Key, out var entry) && Current(entry!, request) ? new Image(entry!, Hit: true) : null;
+
+    private static bool Current(ThumbnailEntry entry, ThumbnailRequest request) =>
+        request.Version is null || request.Version == entry.Version;
+
+    /// <summary>
+    /// One GET to Immich with the caller's key. <paramref name="revalidate"/>: the cached image, whose ETag is sent so
+    /// a 304 proves access cheaply. <paramref name="conditional"/>: the client's own conditional headers (nothing cached).
+    /// </summary>
+    private async Task<(Outcome Shared, Outcome Own)> FetchAsync(ThumbnailRequest request, ThumbnailEntry? revalidate,
+        Conditional? conditional, ImmichClient immich)
+    {
+        var query = $"?size={(request.Size == ThumbnailSize.Preview ? "preview" : "thumbnail")}{(request.Edited ? "&edited=true" : "")}";
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"api/assets/{request.Asset}/thumbnail{query}");
+        if (revalidate?.ETag is { } etag)
+        {
+            message.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+        else if (conditional is not null)
+        {
+            if (conditional.IfNoneMatch is { } ifNoneMatch)
+            {
+                message.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            }
+            if (conditional.IfModifiedSince is { } ifModifiedSince)
+            {
+                message.Headers.TryAddWithoutValidation("If-Modified-Since", ifModifiedSince);
+            }
+        }
+
+        // Not the client's token: a client that gives up (a scrolling grid) must not cancel the fetch others wait for.
+        var response = await immich.SendAsync(message, CancellationToken.None);
+        var status = (int)response.StatusCode;
+        if (status == StatusCodes.Status304NotModified)
+        {
+            access.Grant(request.User, request.Asset); // Immich checks access before it compares ETags
+            if (revalidate is not null)
+            {
+                response.Dispose();
+                var image = new Image(revalidate, Hit: false);
+                return (image, image);
+            }
+            var notModified = new Answer(await BufferedAsync(response));
+            return (notModified, notModified);
+        }
+        string? reason = null;
+        if (status == StatusCodes.Status200OK && Cacheable(response, out reason))
+        {
+            var body = await ReadCappedAsync(response);
+            if (body is not null)
+            {
+                var entry = EntryFrom(response, body, request.Version);
+                response.Dispose();
+                images.Set(request.Key, entry);
+                access.Grant(request.User, request.Asset);
+                var image = new Image(entry, Hit: false);
+                return (image, image);
+            }
+            response.Dispose();
+            throw new HttpRequestException("Immich's image was shorter or longer than its Content-Length.");
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            CachingLog.NotCached(logger, request.Size.ToString(), request.Asset, reason ?? $"status {status}");
+            access.Grant(request.User, request.Asset);
+            return (NotShared.Instance, new Answer(new ImmichPassThrough(response)));
+        }
+
+        if (status is StatusCodes.Status400BadRequest or StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound)
+        {
+            await access.RevokeAsync(request.User, request.Asset); // Immich no longer lets this user see it
+        }
+        var answer = new Answer(await BufferedAsync(response));
+        return (NotShared.Instance, answer);
+    }
+
+    private bool Cacheable(HttpResponseMessage response, out string? reason)
+    {
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        reason = contentType is null || !contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) ? $"content type {contentType ?? "(none)"}"
+            : response.Content.Headers.ContentLength is not { } length ? "no Content-Length"
+            : length > _options.MaxEntryBytes ? "larger than Caching:MaxEntryBytes"
+            : null;
+        return reason is null;
+    }
+
+    /// <summary>The body (its length is known and within the cap), or null when it turned out to differ from its Content-Length.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync();
+        return body.Length == response.Content.Headers.ContentLength ? body : null;
+    }
+
+    private static ThumbnailEntry EntryFrom(HttpResponseMessage response, byte[] body, string? version)
+    {
+        var headers = response.Headers;
+        var content = response.Content.Headers;
+        return new ThumbnailEntry(body,
+            content.ContentType!.ToString(),
+            headers.NonValidated.TryGetValues("ETag", out var etag) ? etag.ToString() : null,
+            content.LastModified,
+            headers.NonValidated.TryGetValues("Cache-Control", out var cacheControl) ? cacheControl.ToString() : null,
+            content.NonValidated.TryGetValues("Content-Disposition", out var disposition) ? disposition.ToString() : null,
+            version);
+    }
+
+    private static async Task<IResult> BufferedAsync(HttpResponseMessage response) =>
+        (await ImmichException.FromResponseAsync(response, CancellationToken.None)).ToResult();
+
+    /// <summary>The converted image, from the cache or converted once (concurrent requests wait for the same conversion).</summary>
+    private async Task<ThumbnailEntry> ConvertAsync(ThumbnailRequest request, ThumbnailEntry native, ImageFormat format)
+    {
+        var key = CacheKeys.Image(request.Asset, request.Size, request.Edited, format);
+        var expectedETag = native.ConvertedTo(format, []).ETag;
+        if (await images.GetAsync(key) is { } cached && cached.ETag == expectedETag && expectedETag is not null)
+        {
+            return cached;
+        }
+        var outcome = await CoalesceAsync("convert|" + key, () =>
+        {
+            try
+            {
+                var converted = native.ConvertedTo(format, converter.Convert(native.Body, format));
+                images.Set(key, converted);
+                Outcome image = new Image(converted, Hit: false);
+                return Task.FromResult((image, image));
+            }
+            catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException)
+            {
+                CachingLog.ConversionFailed(logger, request.Asset, format.Name, ex.Message);
+                Outcome image = new Image(native, Hit: false);
+                return Task.FromResult((image, image));
+            }
+        }, shareFailure: true, CancellationToken.None);
+        return ((Image)outcome).Entry;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="fetch"/> once for everyone who asks with the same <paramref name="key"/> meanwhile: the
+    /// first caller gets its own outcome, the others the shared one (<see cref="NotShared"/>: fetch for yourselves).
+    /// </summary>
+    private async Task<Outcome> CoalesceAsync(string key, Func<Task<(Outcome Shared, Outcome Own)>> fetch, bool shareFailure, CancellationToken cancel)
+    {
+        var flight = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _inFlight.GetOrAdd(key, flight.Task);
+        if (running != flight.Task)
+        {
+            return await running.WaitAsync(cancel);
+        }
+        try
+        {
+            var (shared, own) = await fetch();
+            flight.SetResult(shared);
+            return own;
+        }
+        catch (Exception ex)
+        {
+            if (shareFailure)
+            {
+                flight.SetException(ex);
+                _ = flight.Task.Exception; // observed: the waiters rethrow it
+            }
+            else
+            {
+                flight.SetResult(NotShared.Instance);
+            }
+            throw;
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(key, running));
+        }
+    }
+
+    private static bool TryReadQuery(IQueryCollection query, out ThumbnailSize size, out bool edited, out string? version)
+    {
+        size = ThumbnailSize.Thumbnail;
+        edited = false;
+        version = null;
+        foreach (var (name, values) in query)
+        {
+            if (!Understood.Contains(name) || values.Count != 1)
+            {
+                return false;
+            }
+        }
+        switch (query["size"].ToString())
+        {
+            case "" or "thumbnail":
+                break;
+            case "preview":
+                size = ThumbnailSize.Preview;
+                break;
+            default:
+                return false; // fullsize and original redirect; anything else is Immich's 400
+        }
+        switch (query["edited"].ToString())
+        {
+            case "" or "false":
+                break;
+            case "true":
+                edited = true;
+                break;
+            default:
+                return false;
+        }
+        version = query["c"] is { Count: 1 } c && c[0] is { Length: > 0 and <= 128 } value ? value : null;
+        return true;
+    }
+
+    private static Conditional? ConditionalHeaders(HttpRequest request)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        var ifModifiedSince = request.Headers.IfModifiedSince.ToString();
+        return ifNoneMatch.Length == 0 && ifModifiedSince.Length == 0
+            ? null
+            : new Conditional(ifNoneMatch.Length > 0 ? ifNoneMatch : null, ifModifiedSince.Length > 0 ? ifModifiedSince : null);
+    }
+
+    private sealed record ThumbnailRequest(Guid Asset, ThumbnailSize Size, bool Edited, string? Version, string User, string Key);
+
+    private sealed record Conditional(string? IfNoneMatch, string? IfModifiedSince);
+
+    private abstract record Outcome;
+
+    /// <summary>The image (from the cache when <paramref name="Hit"/>: no call to Immich was made).</summary>
+    private sealed record Image(ThumbnailEntry Entry, bool Hit) : Outcome;
+
+    /// <summary>Immich's answer for this user, passed through.</summary>
+    private sealed record Answer(IResult Result) : Outcome;
+
+    private sealed record NotShared : Outcome
+    {
+        public static readonly NotShared Instance = new();
+    }
+}

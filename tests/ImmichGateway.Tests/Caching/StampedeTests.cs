@@ -1,0 +1,45 @@
+using System.Net;
+using ImmichGateway.Tests.Fixtures;
+
+namespace ImmichGateway.Tests.Caching;
+
+[Collection(CacheCollection.Name)]
+public sealed class StampedeTests(CacheGateway gateway)
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("?size=preview&format=webp")]
+    public async Task Thumbnail_HundredConcurrentRequestsOfOneUser_CauseOneUpstreamFetch(string query)
+    {
+        var asset = gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+        using var alice = gateway.CreateClient(TestUsers.AliceKiosk);
+        var before = gateway.Immich.Requests.Count;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100)
+            .Select(_ => alice.GetAsync($"/api/assets/{asset}/thumbnail{query}", TestContext.Current.CancellationToken)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var bodies = await Task.WhenAll(responses.Select(r => r.BytesAsync()));
+        Assert.Single(bodies.Select(Convert.ToBase64String).Distinct());
+        Assert.Single(gateway.Immich.RequestsSince(before).Thumbnails());
+    }
+
+    [Fact]
+    public async Task Thumbnail_ConcurrentRequestsOfAuthorizedUsers_AreMergedIntoOneFetch()
+    {
+        var album = gateway.Immich.AddAlbum(1, TestUsers.Alice, true, (TestUsers.Bob, "viewer"));
+        var other = album.Assets[0]["id"]!.GetValue<string>();
+        await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{other}/thumbnail"); // Alice now holds a record for the asset
+        using var alice = gateway.CreateClient(TestUsers.AliceKiosk);
+        using var bob = gateway.CreateClient(TestUsers.BobFrame);
+        var before = gateway.Immich.Requests.Count;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => (i % 2 == 0 ? alice : bob).GetAsync($"/api/assets/{other}/thumbnail?size=preview", TestContext.Current.CancellationToken)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var seen = gateway.Immich.RequestsSince(before).Thumbnails();
+        Assert.Single(seen, s => s.Header("x-api-key") == TestUsers.Alice.ImmichKey); // Alice holds a record: one shared fetch
+        Assert.Single(seen, s => s.Header("x-api-key") == TestUsers.Bob.ImmichKey);   // Bob had none: his own, once
+    }
+}
