@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
@@ -30,8 +29,7 @@ internal sealed class ClientKeyAuthenticationHandler(
         switch (users.Current.FindByKey(values[0], out var client, out var immichKeyUser))
         {
             case KeyMatch.Client:
-                var principal = new ClaimsPrincipal(GatewayCaller.CreateIdentity(client!, Scheme.Name));
-                return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+                return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(client!.Principal, Scheme.Name)));
             case KeyMatch.ImmichKey:
                 AuthLog.ImmichKeyPresented(Logger, immichKeyUser!);
                 return Task.FromResult(AuthenticateResult.Fail(AuthMessages.ImmichKeyPresented));

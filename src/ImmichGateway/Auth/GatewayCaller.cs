@@ -17,14 +17,26 @@ internal sealed record GatewayCaller(string User, string Client, string? KeySha2
 
     public static GatewayCaller? From(ClaimsPrincipal principal)
     {
+        if (principal.Identity is GatewayIdentity identity)
+        {
+            return identity.Caller; // the common case: no claim lookups on the hot path
+        }
         var user = principal.FindFirst(UserClaim)?.Value;
         var client = principal.FindFirst(ClientClaim)?.Value;
         return user is null || client is null ? null : new GatewayCaller(user, client, principal.FindFirst(KeyHashClaim)?.Value);
     }
 
-    public static ClaimsIdentity CreateIdentity(GatewayClient client, string authenticationType) =>
-        new([new(UserClaim, client.User), new(ClientClaim, client.Name), new(KeyHashClaim, client.KeySha256)], authenticationType, UserClaim, null);
+    public static ClaimsIdentity CreateIdentity(GatewayClientName client, string authenticationType) =>
+        new GatewayIdentity(new GatewayCaller(client.User, client.Name, client.KeySha256),
+            [new(UserClaim, client.User), new(ClientClaim, client.Name), new(KeyHashClaim, client.KeySha256)], authenticationType);
 
     public static ClaimsIdentity CreateIdentity(string user, string authenticationType) =>
-        new([new(UserClaim, user), new(ClientClaim, OidcClient)], authenticationType, UserClaim, null);
+        new GatewayIdentity(new GatewayCaller(user, OidcClient, null), [new(UserClaim, user), new(ClientClaim, OidcClient)], authenticationType);
+
+    /// <summary>An identity that carries its <see cref="GatewayCaller"/>, so reading it costs nothing.</summary>
+    private sealed class GatewayIdentity(GatewayCaller caller, IEnumerable<Claim> claims, string authenticationType)
+        : ClaimsIdentity(claims, authenticationType, UserClaim, null)
+    {
+        public GatewayCaller Caller { get; } = caller;
+    }
 }

@@ -8,7 +8,17 @@ namespace ImmichGateway.Keys;
 internal enum KeyMatch { Unknown, Client, ImmichKey }
 
 /// <summary>A configured client: whose it is, its name, the hash that identifies it, and its limits.</summary>
-internal sealed record GatewayClient(string User, string Name, string KeySha256, Scopes.ClientScope Scope);
+internal sealed record GatewayClient(string User, string Name, string KeySha256, Scopes.ClientScope Scope)
+{
+    public byte[] HashBytes { get; } = Convert.FromHexString(KeySha256);
+
+    /// <summary>Built once per snapshot and shared by this client's requests (nothing in the pipeline mutates it).</summary>
+    public System.Security.Claims.ClaimsPrincipal Principal { get; } =
+        new(Auth.GatewayCaller.CreateIdentity(new GatewayClientName(User, Name, KeySha256), Auth.GatewayAuthDefaults.ClientKeyScheme));
+}
+
+/// <summary>The parts of a client an identity is made of.</summary>
+internal sealed record GatewayClientName(string User, string Name, string KeySha256);
 
 /// <summary>
 /// One immutable, validated view of the user list. Requests read whichever snapshot is current; a reload swaps it
@@ -57,8 +67,7 @@ internal sealed class GatewayUsersSnapshot
         var hashBytes = ClientKeyHasher.Hash(presentedKey);
         var hash = Convert.ToHexStringLower(hashBytes);
 
-        if (_clientsByHash.TryGetValue(hash, out var candidate) &&
-            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(candidate.KeySha256), Encoding.ASCII.GetBytes(hash)))
+        if (_clientsByHash.TryGetValue(hash, out var candidate) && CryptographicOperations.FixedTimeEquals(candidate.HashBytes, hashBytes))
         {
             client = candidate;
             return KeyMatch.Client;
