@@ -62,6 +62,17 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGSTOP: Redis hangs with its connections open (a stalled node); <see cref="ResumeAsync"/> undoes it.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process!.Id.ToString()])!;
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>One command in RESP (arguments without spaces); the first line of the reply, or null when Redis is not there.</summary>
     public async Task<string?> SendAsync(params string[] command)
     {

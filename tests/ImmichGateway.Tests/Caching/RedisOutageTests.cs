@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using ImmichGateway.Caching;
+using ImmichGateway.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImmichGateway.Tests.Caching;
+
+/// <summary>Redis failing never fails or stalls a request; the cache resumes when Redis returns. Each test owns its Redis.</summary>
+public sealed class RedisOutageTests
+{
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(1.5);
+
+    [Fact]
+    public async Task RedisKilledMidRun_RequestsAreServedWithoutStalling_AndTheCacheResumesWhenItReturns()
+    {
+        await using var gateway = new CacheGateway();
+        await gateway.InitializeAsync();
+        var cached = NewAsset(gateway);
+        await gateway.GetAsync(TestUsers.AliceKiosk, Url(cached));
+        await CacheGateway.WaitUntilAsync(async () => await gateway.ImageKeysAsync(cached) == 1, "the image never reached Redis");
+        var errors = gateway.Counter("immich_gateway.cache.redis_errors");
+
+        await gateway.Redis.KillAsync();
+        var fresh = NewAsset(gateway);
+        var (hit, hitSeen, hitTime) = await TimedGetAsync(gateway, TestUsers.AliceKiosk, cached);
+        var (miss, missSeen, missTime) = await TimedGetAsync(gateway, TestUsers.AliceKiosk, fresh);
+        var (again, againSeen, againTime) = await TimedGetAsync(gateway, TestUsers.AliceKiosk, fresh);
+        var (bob, _, bobTime) = await TimedGetAsync(gateway, TestUsers.BobFrame, fresh);
+
+        Assert.Equal((HttpStatusCode.OK, "hit", 0), (hit.StatusCode, hit.XCache(), hitSeen.Count)); // the memory tier
+        Assert.Equal((HttpStatusCode.OK, "miss", 1), (miss.StatusCode, miss.XCache(), missSeen.Count)); // Immich
+        Assert.Equal((HttpStatusCode.OK, "hit", 0), (again.StatusCode, again.XCache(), againSeen.Count));
+        Assert.Equal(HttpStatusCode.BadRequest, bob.StatusCode); // access is still Immich's to grant
+        Assert.All(new[] { hitTime, missTime, againTime, bobTime }, t => Assert.True(t < Stall, $"a request took {t}"));
+        Assert.True(gateway.Counter("immich_gateway.cache.redis_errors") > errors);
+
+        await gateway.Redis.StartAsync(); // same port, empty
+        var connection = gateway.Services.GetRequiredService<RedisConnection>();
+        await CacheGateway.WaitUntilAsync(() => connection.IsConnected, "the gateway never reconnected");
+        var later = NewAsset(gateway);
+        var (resumed, _) = await gateway.GetAsync(TestUsers.AliceKiosk, Url(later));
+
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        await CacheGateway.WaitUntilAsync(async () => await gateway.ImageKeysAsync(later) == 1, "the cache did not resume writing to Redis");
+    }
+
+    [Fact]
+    public async Task RedisHanging_EachRequestWaitsAtMostTheRedisTimeout()
+    {
+        await using var gateway = new CacheGateway();
+        gateway.Settings["Caching:RedisTimeout"] = "00:00:00.200";
+        await gateway.InitializeAsync();
+        await gateway.GetAsync(TestUsers.AliceKiosk, Url(NewAsset(gateway))); // connected and used
+        var errors = gateway.Counter("immich_gateway.cache.redis_errors");
+
+        await gateway.Redis.PauseAsync();
+        try
+        {
+            var times = new List<TimeSpan>();
+            for (var i = 0; i < 4; i++)
+            {
+                var (response, _, time) = await TimedGetAsync(gateway, TestUsers.AliceKiosk, NewAsset(gateway));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                times.Add(time);
+            }
+
+            Assert.All(times, t => Assert.True(t < Stall, $"a request took {t}"));
+            Assert.True(gateway.Counter("immich_gateway.cache.redis_errors") > errors, "Redis' silence should count as errors");
+        }
+        finally
+        {
+            await gateway.Redis.ResumeAsync();
+        }
+    }
+
+    private static string NewAsset(CacheGateway gateway) => gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+
+    private static string Url(string asset) => $"/api/assets/{asset}/thumbnail";
+
+    private static async Task<(HttpResponseMessage, IReadOnlyList<SeenRequest>, TimeSpan)> TimedGetAsync(CacheGateway gateway, TestClient client, string asset)
+    {
+        var watch = Stopwatch.StartNew();
+        var (response, seen) = await gateway.GetAsync(client, Url(asset));
+        return (response, seen, watch.Elapsed);
+    }
+}
