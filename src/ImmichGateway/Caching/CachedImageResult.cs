@@ -1,15 +1,17 @@
 namespace ImmichGateway.Caching;
 
 /// <summary>
-/// A cached image as Immich would send it: its Content-Type, ETag, Last-Modified, Cache-Control and Content-Disposition;
-/// If-None-Match / If-Modified-Since answered with 304 and Range with 206 (ASP.NET Core's file result does both), plus
-/// <c>X-Cache</c>. Only ever returned after the caller's access was established.
+/// A cached image as Immich would send it: its Content-Type, ETag, Last-Modified, Cache-Control and Content-Disposition,
+/// plus <c>X-Cache</c>. A plain GET is written straight from the entry (the hot path); a conditional or range request
+/// goes through ASP.NET Core's file result (304, 206, 412 as Express would answer). Only ever returned after the
+/// caller's access was established.
 /// </summary>
 internal sealed class CachedImageResult(ThumbnailEntry entry, bool hit, CacheMetrics metrics) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var headers = httpContext.Response.Headers;
+        var response = httpContext.Response;
+        var headers = response.Headers;
         headers[ThumbnailCache.XCache] = hit ? "hit" : "miss";
         if (entry.CacheControl is { } cacheControl)
         {
@@ -19,11 +21,36 @@ internal sealed class CachedImageResult(ThumbnailEntry entry, bool hit, CacheMet
         {
             headers.ContentDisposition = disposition;
         }
+
+        var request = httpContext.Request.Headers;
+        if (request.IfNoneMatch.Count == 0 && request.IfModifiedSince.Count == 0 && request.Range.Count == 0 &&
+            request.IfMatch.Count == 0 && request.IfUnmodifiedSince.Count == 0)
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = entry.ContentType;
+            response.ContentLength = entry.Body.Length;
+            headers.AcceptRanges = "bytes";
+            if (entry.ETag is { } etag)
+            {
+                headers.ETag = etag;
+            }
+            if (entry.LastModifiedText is { } lastModified)
+            {
+                headers.LastModified = lastModified;
+            }
+            if (hit)
+            {
+                metrics.BytesServed(CacheMetrics.Thumbnails, entry.Body.Length);
+            }
+            await response.Body.WriteAsync(entry.Body, httpContext.RequestAborted);
+            return;
+        }
+
         await TypedResults.File(entry.Body, entry.ContentType, lastModified: entry.LastModified, entityTag: entry.EntityTag,
             enableRangeProcessing: true).ExecuteAsync(httpContext);
-        if (hit && httpContext.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent)
+        if (hit && response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent)
         {
-            metrics.BytesServed(CacheMetrics.Thumbnails, httpContext.Response.ContentLength ?? entry.Body.Length);
+            metrics.BytesServed(CacheMetrics.Thumbnails, response.ContentLength ?? entry.Body.Length);
         }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class ThumbnailCache(
     /// The answer, or null when this is not a request the cache answers (another size, a parameter it does not know,
     /// a user without an Immich key): the caller forwards it as before.
     /// </summary>
-    public async Task<IResult?> ServeAsync(Guid asset, ImageFormat? format, HttpContext context, ImmichClient immich)
+    public async Task<IResult?> ServeAsync(Guid asset, ImageFormat? format, HttpContext context)
     {
         if (!TryReadQuery(context.Request.Query, out var size, out var edited, out var version) ||
             GatewayCaller.From(context.User) is not { } caller || users.Current.ImmichKeyFor(caller.User) is not { } immichKey)
@@ -48,7 +48,7 @@ internal sealed class ThumbnailCache(
         }
         var request = new ThumbnailRequest(asset, size, edited, version, CacheKeys.UserHash(immichKey), CacheKeys.Image(asset, size, edited));
 
-        var outcome = await NativeAsync(request, context, immich);
+        var outcome = await NativeAsync(request, context);
         if (outcome is not Image { Entry: var entry, Hit: var hit })
         {
             metrics.Miss(CacheMetrics.Thumbnails);
@@ -70,9 +70,11 @@ internal sealed class ThumbnailCache(
     }
 
     /// <summary>The image as Immich stores it, for this user, or Immich's own answer.</summary>
-    private async Task<Outcome> NativeAsync(ThumbnailRequest request, HttpContext context, ImmichClient immich)
+    private async Task<Outcome> NativeAsync(ThumbnailRequest request, HttpContext context)
     {
         var cancel = context.RequestAborted;
+        // Resolved only on a miss: a typed client costs an HttpClient per resolution, and a hit needs none.
+        ImmichClient Immich() => context.RequestServices.GetRequiredService<ImmichClient>();
         if (await access.HasAsync(request.User, request.Asset))
         {
             if (await images.GetAsync(request.Key) is { } cached && Current(cached, request))
@@ -86,7 +88,7 @@ internal sealed class ThumbnailCache(
                 {
                     return (justStored, justStored); // another flight stored it while we were getting here
                 }
-                var (image, own) = await FetchAsync(request, null, null, immich);
+                var (image, own) = await FetchAsync(request, null, null, Immich());
                 return (image is Image ? image : NotShared.Instance, own);
             }, shareFailure: false, cancel);
             if (shared is not NotShared)
@@ -102,11 +104,11 @@ internal sealed class ThumbnailCache(
         var outcome = await CoalesceAsync(flight, () =>
             access.HasLocal(request.User, request.Asset) && CachedLocally(request) is { } justStored
                 ? Task.FromResult<(Outcome, Outcome)>((justStored, justStored)) // a flight of ours just finished
-                : FetchAsync(request, revalidate, conditional, immich), shareFailure: true, cancel);
+                : FetchAsync(request, revalidate, conditional, Immich()), shareFailure: true, cancel);
         if (outcome is NotShared)
         {
             // The answer could not be shared (an image too large to cache): ask for our own.
-            outcome = (await FetchAsync(request, revalidate, conditional, immich)).Own;
+            outcome = (await FetchAsync(request, revalidate, conditional, Immich())).Own;
         }
         return outcome;
     }

@@ -23,6 +23,7 @@ internal sealed class ThumbnailEntry
         ContentDisposition = contentDisposition;
         Version = version;
         EntityTag = etag is not null && EntityTagHeaderValue.TryParse(etag, out var parsed) ? parsed : null;
+        LastModifiedText = lastModified?.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public byte[] Body { get; }
@@ -30,6 +31,9 @@ internal sealed class ThumbnailEntry
     public string? ETag { get; }
     public EntityTagHeaderValue? EntityTag { get; }
     public DateTimeOffset? LastModified { get; }
+
+    /// <summary><see cref="LastModified"/> as the header carries it, formatted once.</summary>
+    public string? LastModifiedText { get; }
     public string? CacheControl { get; }
     public string? ContentDisposition { get; }
     public string? Version { get; }

@@ -113,15 +113,16 @@ internal static class ReferenceAssets
     /// otherwise forwarded without <c>format</c> (not an Immich parameter), with conditional and range headers, so
     /// ETags, 304s and redirects behave as Immich's do.
     /// </summary>
-    public static async Task<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ImmichClient immich, ThumbnailCache cache)
+    public static async Task<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ThumbnailCache cache)
     {
         if (format is not (null or "jpeg" or "webp"))
         {
             return BadRequest("format must be jpeg or webp.");
         }
-        return await cache.ServeAsync(id, ImageFormat.FromName(format), request.HttpContext, immich)
-            ?? await ForwardAsync(immich, HttpMethod.Get, $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null,
-                request.HttpContext.RequestAborted, configure: message => CopyConditionalHeaders(request, message));
+        return await cache.ServeAsync(id, ImageFormat.FromName(format), request.HttpContext)
+            ?? await ForwardAsync(request.HttpContext.RequestServices.GetRequiredService<ImmichClient>(), HttpMethod.Get,
+                $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null, request.HttpContext.RequestAborted,
+                configure: message => CopyConditionalHeaders(request, message));
     }
 
     public static Task<IResult> RestoreAsync(Guid id, HttpContext context, ImmichClient immich) =>
