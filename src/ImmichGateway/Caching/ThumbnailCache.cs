@@ -29,6 +29,8 @@ internal sealed class ThumbnailCache(
 {
     public const string XCache = "X-Cache";
 
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>The query parameters the cache understands; a request with any other goes to Immich unchanged.</summary>
     private static readonly HashSet<string> Understood = new(StringComparer.OrdinalIgnoreCase) { "size", "edited", "format", "c" };
 
@@ -145,7 +147,9 @@ internal sealed class ThumbnailCache(
         }
 
         // Not the client's token: a client that gives up (a scrolling grid) must not cancel the fetch others wait for.
-        var response = await immich.SendAsync(message, CancellationToken.None);
+        // Bounded all the same, body included (the resilience pipeline's timeouts end with the headers).
+        using var timeout = new CancellationTokenSource(FetchTimeout);
+        var response = await immich.SendAsync(message, timeout.Token);
         var status = (int)response.StatusCode;
         if (status == StatusCodes.Status304NotModified)
         {
@@ -162,7 +166,7 @@ internal sealed class ThumbnailCache(
         string? reason = null;
         if (status == StatusCodes.Status200OK && Cacheable(response, out reason))
         {
-            var body = await ReadCappedAsync(response);
+            var body = await ReadCappedAsync(response, timeout.Token);
             if (body is not null)
             {
                 var entry = EntryFrom(response, body, request.Version);
@@ -201,9 +205,9 @@ internal sealed class ThumbnailCache(
     }
 
     /// <summary>The body (its length is known and within the cap), or null when it turned out to differ from its Content-Length.</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response)
+    private static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancel)
     {
-        var body = await response.Content.ReadAsByteArrayAsync();
+        var body = await response.Content.ReadAsByteArrayAsync(cancel);
         return body.Length == response.Content.Headers.ContentLength ? body : null;
     }
 
