@@ -2,9 +2,11 @@
 # ImmichGateway benchmark: gateway vs bare YARP in front of the same fake Immich, plus a 2 GiB streamed upload.
 # Usage: bash bench/run.sh            (from anywhere; everything listens on 127.0.0.1 only)
 # Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
-#   BENCH_ROUNDS (2), BENCH_UPLOAD_BYTES (2147483648), BENCH_PORT_BASE (5301: upstream, +1 bare YARP,
+#   BENCH_LATENCY_CONNECTIONS (1), BENCH_LATENCY_DURATION (10s), BENCH_ROUNDS (2), BENCH_QUIET_PCT (15) and
+#   BENCH_QUIET_WAIT (15: before each measurement, wait up to that many seconds for other processes to use less
+#   than BENCH_QUIET_PCT % of the CPUs), BENCH_UPLOAD_BYTES (2147483648), BENCH_PORT_BASE (5301: upstream, +1 bare YARP,
 #   +2 gateway, +3 gateway with the audit log off), BENCH_GATEWAY_REF (build the gateway from this git ref
-#   instead of the working tree), BENCH_OUT (results directory).
+#   instead of the working tree), BENCH_ENDPOINTS ("json thumb thumb-uuid"), BENCH_OUT (results directory).
 # Raw outputs go to bench/results/<timestamp>/ (gitignored); the summary is printed at the end.
 set -euo pipefail
 export LC_ALL=C
@@ -17,6 +19,10 @@ DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
+LAT_CONNS=${BENCH_LATENCY_CONNECTIONS:-1}
+LAT_DURATION=${BENCH_LATENCY_DURATION:-10s}
+QUIET_PCT=${BENCH_QUIET_PCT:-15}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-15}
 ROUNDS=${BENCH_ROUNDS:-2}
 UPLOAD_BYTES=${BENCH_UPLOAD_BYTES:-2147483648}
 PORT_BASE=${BENCH_PORT_BASE:-5301}
@@ -66,7 +72,7 @@ done
     echo "host: $(uname -srm)"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') x $(nproc)"
     echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
-    echo "dotnet sdk: $(dotnet --version)"
+    echo "dotnet sdk: $(dotnet --version); runtime: $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v = $2} END {print "ASP.NET Core " v}')"
     echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "git HEAD: $(git -C "$ROOT" rev-parse --short HEAD)"
     echo "gateway source: ${BENCH_GATEWAY_REF:-working tree}"
@@ -131,6 +137,10 @@ GW_ENV=(
     "Immich__BaseUrl=http://$HOST:$PORT_UP"
     "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY"
     "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA"
+    # Per-client rate limits (Gateway:RateLimit) would answer wrk with 429s; set them out of reach, so the limiter
+    # still runs (and costs what it costs) but never rejects. Ignored by gateway versions without rate limits.
+    Gateway__RateLimit__PermitLimit=1000000000
+    Gateway__RateLimit__TokensPerSecond=1000000000
 )
 log "starting upstream :$PORT_UP, bare YARP :$PORT_YARP, gateway :$PORT_GW (default logging), gateway :$PORT_GW_QUIET (audit log off)"
 start upstream "$UP_DIR" dotnet Bench.Upstream.dll --urls "http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY"
@@ -146,7 +156,16 @@ wait_ready gateway-quiet "$PORT_GW_QUIET"
 
 # ---------------------------------------------------------------- sanity: every path answers what it should
 declare -A PORT_OF=([gateway]=$PORT_GW [bareyarp]=$PORT_YARP [gateway-quiet]=$PORT_GW_QUIET)
-declare -A PATH_OF=([json]=/api/albums/5a1c6e0e-2f3b-4c55-8e7a-1b2c3d4e5f60 [thumb]=/api/assets/0b9f7c2e-4d1a-4f6b-9a3c-000000000001/thumbnail)
+# json and thumb use ids that are not UUIDs: the gateway's reference API claims /api/albums/{uuid} and
+# /api/assets/{uuid}/thumbnail (it translates them into its own Immich calls), so only non-UUID ids take the plain
+# YARP route that these two compare with bare YARP. thumb-uuid is the same request with a UUID, i.e. what a real
+# client gets: through the gateway it takes the reference API's translated path (ImmichClient), not YARP.
+declare -A PATH_OF=(
+    [json]=/api/albums/bench-album
+    [thumb]=/api/assets/bench-asset/thumbnail
+    [thumb-uuid]=/api/assets/0b9f7c2e-4d1a-4f6b-9a3c-000000000001/thumbnail
+)
+read -r -a ENDPOINTS <<<"${BENCH_ENDPOINTS:-json thumb thumb-uuid}"
 expect() { # expect LABEL WANTED_STATUS CURL_ARGS...
     local label=$1 want=$2
     shift 2
@@ -160,7 +179,7 @@ expect() { # expect LABEL WANTED_STATUS CURL_ARGS...
 }
 : >"$OUT/sanity.txt"
 for target in gateway bareyarp gateway-quiet; do
-    for endpoint in json thumb; do
+    for endpoint in "${ENDPOINTS[@]}"; do
         expect "$target $endpoint" 200 -H "x-api-key: $CLIENT_KEY" "http://$HOST:${PORT_OF[$target]}${PATH_OF[$endpoint]}"
     done
 done
@@ -168,47 +187,81 @@ expect "upstream without a key" 401 "http://$HOST:$PORT_UP${PATH_OF[json]}"
 expect "gateway without a key" 401 "http://$HOST:$PORT_GW${PATH_OF[json]}"
 expect "gateway with a wrong key" 401 -H "x-api-key: igw_not-a-key" "http://$HOST:$PORT_GW${PATH_OF[json]}"
 expect "gateway with the Immich key itself" 401 -H "x-api-key: $IMMICH_KEY" "http://$HOST:$PORT_GW${PATH_OF[json]}"
-curl -sS -o "$OUT/thumb-gateway.bin" -H "x-api-key: $CLIENT_KEY" "http://$HOST:$PORT_GW${PATH_OF[thumb]}"
 curl -sS -o "$OUT/thumb-upstream.bin" -H "x-api-key: $IMMICH_KEY" "http://$HOST:$PORT_UP${PATH_OF[thumb]}"
-cmp -s "$OUT/thumb-gateway.bin" "$OUT/thumb-upstream.bin" || die "sanity: the gateway altered the thumbnail bytes"
+for endpoint in thumb thumb-uuid; do
+    curl -sS -o "$OUT/thumb-gateway.bin" -H "x-api-key: $CLIENT_KEY" "http://$HOST:$PORT_GW${PATH_OF[$endpoint]}"
+    cmp -s "$OUT/thumb-gateway.bin" "$OUT/thumb-upstream.bin" || die "sanity: the gateway altered the thumbnail bytes ($endpoint)"
+done
 rm -f "$OUT/sanity-body.tmp" "$OUT/sanity-headers.tmp" "$OUT/thumb-gateway.bin" "$OUT/thumb-upstream.bin"
 log "sanity checks passed (see sanity.txt)"
 
 # ---------------------------------------------------------------- wrk: gateway vs bare YARP, same run
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in 1/100 s
+# Two modes, interleaved target by target in every round:
+#   load    -t$THREADS -c$CONNS  saturates the machine: throughput (and queueing latency)
+#   latency -t1 -c$LAT_CONNS     one request at a time: the latency the proxy itself adds
+# For each run we also record the proxy process's CPU time per request and the share of the machine's CPU that
+# processes other than this benchmark used meanwhile (other builds and tests make the figures noisier).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of every thread, in clock ticks
+system_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
-run_wrk() { # run_wrk TARGET ENDPOINT DURATION OUTFILE
-    local target=$1 endpoint=$2 duration=$3 outfile=$4
-    wrk -t"$THREADS" -c"$CONNS" -d"$duration" --latency -s "$BENCH/wrk-report.lua" -H "x-api-key: $CLIENT_KEY" \
+NCPU=$(nproc)
+run_wrk() { # run_wrk TARGET ENDPOINT DURATION OUTFILE THREADS CONNECTIONS
+    local target=$1 endpoint=$2 duration=$3 outfile=$4 threads=$5 conns=$6
+    wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$BENCH/wrk-report.lua" -H "x-api-key: $CLIENT_KEY" \
         "http://$HOST:${PORT_OF[$target]}${PATH_OF[$endpoint]}" >"$outfile" 2>&1
 }
 log "warm-up: $WARMUP per target and endpoint"
 for target in gateway bareyarp gateway-quiet; do
-    for endpoint in json thumb; do
-        run_wrk "$target" "$endpoint" "$WARMUP" "$OUT/warmup-$target-$endpoint.txt"
+    for endpoint in "${ENDPOINTS[@]}"; do
+        run_wrk "$target" "$endpoint" "$WARMUP" "$OUT/warmup-$target-$endpoint.txt" "$THREADS" "$CONNS"
     done
 done
 
-printf 'round\ttarget\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tsocket_errors\tproxy_cpu_us_per_req\tloadavg1_before\n' >"$OUT/wrk.tsv"
+printf 'round\tmode\ttarget\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tsocket_errors\tproxy_cpu_us_per_req\tforeign_cpu_pct\n' >"$OUT/wrk.tsv"
+ours() { local sum=0 name; for name in "${!PID[@]}"; do sum=$((sum + $(cpu_ticks "${PID[$name]}"))); done; echo "$sum"; }
+# wait_quiet: before a measurement, wait (at most QUIET_WAIT seconds) until other processes use less than QUIET_PCT %
+# of the machine over one second. Bounded: after the wait the run goes ahead anyway, and its foreign CPU is recorded.
+wait_quiet() {
+    local waited=0 busy0 ours0 busy1 ours1 pct
+    while ((waited < QUIET_WAIT)); do
+        busy0=$(system_busy) ours0=$(ours)
+        sleep 1
+        busy1=$(system_busy) ours1=$(ours)
+        pct=$(( (busy1 - busy0 - (ours1 - ours0)) * TICK_US / 10000 / NCPU ))
+        ((pct < QUIET_PCT)) && return 0
+        waited=$((waited + 1))
+    done
+    log "machine still busy (other processes at ${pct}% of the CPUs); measuring anyway"
+}
 for round in $(seq "$ROUNDS"); do
     order=(gateway bareyarp gateway-quiet)
     ((round % 2 == 0)) && order=(gateway-quiet bareyarp gateway)
-    for endpoint in json thumb; do
-        for target in "${order[@]}"; do
-            file=$OUT/wrk-r$round-$target-$endpoint.txt
-            load=$(cut -d' ' -f1 /proc/loadavg)
-            pid=${PID[$target]}
-            before=$(cpu_ticks "$pid")
-            log "round $round: $endpoint via $target (-t$THREADS -c$CONNS -d$DURATION), loadavg $load"
-            run_wrk "$target" "$endpoint" "$DURATION" "$file"
-            after=$(cpu_ticks "$pid")
-            line=$(grep '^BENCH ' "$file") || die "wrk output without a BENCH line: $file"
-            get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
-            requests=$(get requests)
-            cpu=$(awk -v t=$((after - before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.1f", n ? t * us / n : 0 }')
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$endpoint" "$(get rps)" "$(get p50_ms)" \
-                "$(get p99_ms)" "$(get non2xx)" "$(get socket_errors)" "$cpu" "$load" >>"$OUT/wrk.tsv"
-            tail -n 1 "$OUT/wrk.tsv" | cut -f2- >&2
+    for mode in load latency; do
+        if [[ $mode == load ]]; then threads=$THREADS conns=$CONNS duration=$DURATION; else threads=1 conns=$LAT_CONNS duration=$LAT_DURATION; fi
+        for endpoint in "${ENDPOINTS[@]}"; do
+            for target in "${order[@]}"; do
+                file=$OUT/wrk-r$round-$mode-$target-$endpoint.txt
+                pid=${PID[$target]}
+                wait_quiet
+                before=$(cpu_ticks "$pid") ours_before=$(ours) busy_before=$(system_busy) t0=$(date +%s.%N)
+                log "round $round: $mode $endpoint via $target (-t$threads -c$conns -d$duration)"
+                TIMEFORMAT='%U %S'
+                { time run_wrk "$target" "$endpoint" "$duration" "$file" "$threads" "$conns"; } 2>"$file.time"
+                after=$(cpu_ticks "$pid") ours_after=$(ours) busy_after=$(system_busy) t1=$(date +%s.%N)
+                line=$(grep '^BENCH ' "$file") || die "wrk output without a BENCH line: $file"
+                get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+                requests=$(get requests)
+                cpu=$(awk -v t=$((after - before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.1f", n ? t * us / n : 0 }')
+                # foreign = machine busy time - our four servers - wrk itself, as a share of all CPUs over the run
+                foreign=$(awk -v busy=$((busy_after - busy_before)) -v ours=$((ours_after - ours_before)) -v tick_us="$TICK_US" \
+                    -v wrk="$(cat "$file.time")" -v t0="$t0" -v t1="$t1" -v ncpu="$NCPU" 'BEGIN {
+                        split(wrk, w, " "); wrk_ticks = (w[1] + w[2]) * 1000000 / tick_us
+                        f = (busy - ours - wrk_ticks) * tick_us / 1000000 / ((t1 - t0) * ncpu) * 100
+                        printf "%.0f", (f < 0) ? 0 : f }')
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$mode" "$target" "$endpoint" "$(get rps)" "$(get p50_ms)" \
+                    "$(get p99_ms)" "$(get non2xx)" "$(get socket_errors)" "$cpu" "$foreign" >>"$OUT/wrk.tsv"
+                tail -n 1 "$OUT/wrk.tsv" | cut -f2- >&2
+            done
         done
     done
 done
@@ -281,31 +334,31 @@ upload bareyarp length
     echo
     cat "$OUT/machine.txt" | sed 's/^/    /'
     echo
-    echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency, $ROUNDS round(s), means over rounds. cpu = proxy process CPU time per request."
+    echo "wrk, $ROUNDS round(s), means over rounds. load: -t$THREADS -c$CONNS -d$DURATION; latency: -t1 -c$LAT_CONNS -d$LAT_DURATION."
+    echo "proxy CPU = the proxy process's CPU time per request; foreign CPU = share of the machine used by other processes meanwhile."
     echo
     awk -F'\t' '
         NR == 1 { next }
-        { k = $2 SUBSEP $3; n[k]++; rps[k] += $4; p50[k] += $5; p99[k] += $6; bad[k] += $7 + $8; cpu[k] += $9 }
+        { k = $2 SUBSEP $3 SUBSEP $4; n[k]++; rps[k] += $5; p50[k] += $6; p99[k] += $7; bad[k] += $8 + $9; cpu[k] += $10; fo[k] += $11 }
         END {
-            split("json thumb", eps, " ")
-            print "| endpoint | target | req/s | p50 ms | p99 ms | proxy CPU µs/req | errors |"
-            print "|---|---|---:|---:|---:|---:|---:|"
-            for (e = 1; e <= 2; e++) {
-                ep = eps[e]
-                split("bareyarp gateway gateway-quiet", ts, " ")
-                for (t = 1; t <= 3; t++) { k = ts[t] SUBSEP ep; if (n[k])
-                    printf "| %s | %s | %.0f | %.2f | %.2f | %.0f | %d |\n", ep, ts[t], rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], cpu[k]/n[k], bad[k] }
+            split("load latency", ms, " "); ne = split(endpoints, eps, " "); split("bareyarp gateway gateway-quiet", ts, " ")
+            print "| mode | endpoint | target | req/s | p50 ms | p99 ms | proxy CPU µs/req | foreign CPU % | errors |"
+            print "|---|---|---|---:|---:|---:|---:|---:|---:|"
+            for (m = 1; m <= 2; m++) for (e = 1; e <= ne; e++) for (t = 1; t <= 3; t++) {
+                k = ms[m] SUBSEP ts[t] SUBSEP eps[e]
+                if (n[k]) printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.0f | %.0f | %d |\n", ms[m], eps[e], ts[t],
+                    rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], cpu[k]/n[k], fo[k]/n[k], bad[k]
             }
             print ""
-            print "| endpoint | comparison | rps ratio (target >= 0.90) | p99 difference ms (target <= 0.5) |"
-            print "|---|---|---:|---:|"
-            for (e = 1; e <= 2; e++) {
-                ep = eps[e]; y = "bareyarp" SUBSEP ep; g = "gateway" SUBSEP ep; q = "gateway-quiet" SUBSEP ep
-                printf "| %s | gateway (audit on) / bare YARP | %.3f | %+.2f |\n", ep, (rps[g]/n[g]) / (rps[y]/n[y]), p99[g]/n[g] - p99[y]/n[y]
-                printf "| %s | gateway (audit off) / bare YARP | %.3f | %+.2f |\n", ep, (rps[q]/n[q]) / (rps[y]/n[y]), p99[q]/n[q] - p99[y]/n[y]
-                printf "| %s | gateway audit on / audit off | %.3f | %+.2f |\n", ep, (rps[g]/n[g]) / (rps[q]/n[q]), p99[g]/n[g] - p99[q]/n[q]
+            print "| mode | endpoint | comparison | rps ratio (target >= 0.90) | p50 difference ms | p99 difference ms (target <= 0.5) |"
+            print "|---|---|---|---:|---:|---:|"
+            split("gateway/bareyarp/gateway (audit on) vs bare YARP,gateway-quiet/bareyarp/gateway (audit off) vs bare YARP,gateway/gateway-quiet/gateway audit on vs off", cs, ",")
+            for (m = 1; m <= 2; m++) for (e = 1; e <= ne; e++) for (c = 1; c <= 3; c++) {
+                split(cs[c], parts, "/"); a = ms[m] SUBSEP parts[1] SUBSEP eps[e]; b = ms[m] SUBSEP parts[2] SUBSEP eps[e]
+                if (n[a] && n[b]) printf "| %s | %s | %s | %.3f | %+.2f | %+.2f |\n", ms[m], eps[e], parts[3],
+                    (rps[a]/n[a]) / (rps[b]/n[b]), p50[a]/n[a] - p50[b]/n[b], p99[a]/n[a] - p99[b]/n[b]
             }
-        }' "$OUT/wrk.tsv"
+        }' endpoints="${ENDPOINTS[*]}" "$OUT/wrk.tsv"
     echo
     echo "Uploads (target: 201, the upstream counted every body byte, gateway peak RSS < 200 MiB; curl_size_upload includes chunk framing):"
     echo
