@@ -43,6 +43,8 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:Default", "Debug");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Debug");
         builder.UseSetting("Logging:LogLevel:Yarp", "Debug");
+        builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Debug");
+        builder.UseSetting("Logging:LogLevel:Polly", "Debug");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
