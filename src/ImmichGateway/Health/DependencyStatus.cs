@@ -9,8 +9,9 @@ namespace ImmichGateway.Health;
 /// <summary>
 /// The latest result of the dependency checks (Immich, Redis), shared by <c>/health/dependencies</c> and the gauge
 /// <c>immich_gateway.dependency.up</c>. A result is reused for <see cref="HealthOptions.DependencyCacheDuration"/>
-/// and only one check runs at a time, so an anonymous caller cannot make the gateway hammer Immich. Checks run only
-/// when someone reads: a scrape, an OTLP export or a request — nothing polls in the background.
+/// and only one check runs at a time, so an anonymous caller cannot make the gateway hammer Immich. Checks run when
+/// someone asks: <c>/health/dependencies</c>, a Prometheus scrape, or (with OTLP export) <see cref="DependencyPoller"/>.
+/// The gauge itself only reports the last result: a metrics collection never starts a check.
 /// </summary>
 internal sealed class DependencyStatus
 {
@@ -51,7 +52,7 @@ internal sealed class DependencyStatus
 
     private async Task<HealthReport> CheckAsync()
     {
-        await Task.Yield(); // never run the checks on a metrics collection thread
+        await Task.Yield(); // the caller holds the lock
         HealthReport report;
         using (SuppressInstrumentationScope.Begin()) // health pings are not traffic worth tracing
         {
@@ -76,12 +77,7 @@ internal sealed class DependencyStatus
 
     private IEnumerable<Measurement<int>> Observe()
     {
-        var last = Volatile.Read(ref _last);
-        if (last is null || !IsFresh(last.At))
-        {
-            _ = RefreshAsync(); // this collection reports the previous result; the next one gets the fresh one
-        }
-        if (last is null)
+        if (Volatile.Read(ref _last) is not { } last)
         {
             yield break;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImmichGateway.Immich;
+using ImmichGateway.Observability;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,6 +37,10 @@ internal static class HealthExtensions
             // Redis is a cache: without it the gateway still answers, only slower.
             .AddCheck<RedisHealthCheck>(RedisHealthCheck.Name, HealthStatus.Degraded, [HealthEndpoints.DependencyTag], timeout);
         builder.Services.AddSingleton<DependencyStatus>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[ObservabilityExtensions.OtlpEndpointSetting]))
+        {
+            builder.Services.AddHostedService<DependencyPoller>();
+        }
         builder.Services.AddHostedService<ShutdownDelay>();
         return builder;
     }

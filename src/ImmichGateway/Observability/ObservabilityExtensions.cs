@@ -1,3 +1,4 @@
+using ImmichGateway.Health;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -89,24 +90,26 @@ internal static class ObservabilityExtensions
             return app;
         }
 
-        var endpoint = app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous();
-        if (options.Port is { } port)
+        var dependencies = app.ServiceProvider.GetService<DependencyStatus>();
+        var port = options.Port;
+        app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous().Add(endpoint =>
         {
-            // The local port, not the Host header: a client chooses the header, never the socket it reached.
-            endpoint.Add(builder =>
+            var scrape = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = async context =>
             {
-                var scrape = builder.RequestDelegate!;
-                builder.RequestDelegate = context =>
+                // The local port, not the Host header: a client chooses the header, never the socket it reached.
+                if (port is not null && context.Connection.LocalPort != port)
                 {
-                    if (context.Connection.LocalPort == port)
-                    {
-                        return scrape(context);
-                    }
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                };
-            });
-        }
+                    return;
+                }
+                if (dependencies is not null)
+                {
+                    await dependencies.GetAsync(context.RequestAborted); // the dependency gauge, current to the cache period
+                }
+                await scrape(context);
+            };
+        });
         return app;
     }
 

@@ -29,6 +29,8 @@ public sealed class TelemetrySecrecyTests
                     using var request = new HttpRequestMessage(HttpMethod.Get, url);
                     request.Headers.Add("Cookie", $"immich_access_token={secret}");
                     request.Headers.Add("x-immich-share-key", secret);
+                    request.Headers.Add("x-immich-user-token", secret);
+                    request.Headers.Add("x-immich-session-token", secret);
                     request.Headers.Add("Authorization", $"Bearer {secret}");
                     await (await http.SendAsync(request, Cancel)).Content.LoadIntoBufferAsync(Cancel);
                 }

@@ -17,7 +17,7 @@ public static partial class Repository
 
     /// <summary>Every YAML file of the deployment, relative to the root (compose and the chart).</summary>
     public static IEnumerable<string> YamlFiles =>
-        new[] { "docker-compose.yml" }
+        new[] { "docker-compose.yml", "docker-compose.setup.yml" }
             .Concat(Directory.EnumerateFiles(ChartDirectory, "*.yaml", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Root, f)))
             .Order();
 
