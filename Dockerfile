@@ -2,8 +2,9 @@
 # ImmichGateway: build with the .NET SDK, run on Ubuntu Chiseled (glibc, no shell, no package manager, non-root).
 #   docker build -t immich-gateway .
 # The publish output is portable IL plus the native libraries the NuGet packages ship, so the build stage runs on
-# the build machine's own platform; the runtime stage is the target platform's. Packaging tests check that every
-# native library in the output needs nothing beyond glibc, libstdc++ and OpenSSL, which the chiseled image carries.
+# the build machine's own platform. The runtime is linux/amd64: libvips (thumbnail conversion) comes from
+# NetVips.Native.linux-x64 only. Packaging tests check that every native library in the output needs nothing beyond
+# glibc, libstdc++ and OpenSSL, which the chiseled image carries, and that this platform matches the natives.
 
 ARG DOTNET_VERSION=10.0
 
@@ -17,7 +18,7 @@ RUN dotnet restore src/ImmichGateway/ImmichGateway.csproj
 COPY src/ImmichGateway/ src/ImmichGateway/
 RUN dotnet publish src/ImmichGateway/ImmichGateway.csproj --no-restore -c Release -o /app /p:UseAppHost=false
 
-FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble-chiseled AS runtime
+FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble-chiseled AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 # The image's non-root "app" user (uid 1654); ASP.NET Core listens on 8080, a port that needs no privilege.

@@ -113,6 +113,6 @@ public static partial class AppSettings
     [GeneratedRegex(@"\{\{.*?\}\}")]
     private static partial Regex TemplateAction();
 
-    [GeneratedRegex(@"\b(?:(?:Immich|Gateway|ConnectionStrings|Logging)__[A-Za-z0-9_]*[A-Za-z0-9]|(?:ASPNETCORE|DOTNET|OTEL)_[A-Z0-9_]*[A-Z0-9])")]
+    [GeneratedRegex(@"\b(?:(?:Immich|Gateway|Caching|ConnectionStrings|Logging)__[A-Za-z0-9_]*[A-Za-z0-9]|(?:ASPNETCORE|DOTNET|OTEL)_[A-Z0-9_]*[A-Z0-9])")]
     private static partial Regex SettingName();
 }

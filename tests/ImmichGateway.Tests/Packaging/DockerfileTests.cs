@@ -63,18 +63,36 @@ public sealed partial class DockerfileTests
         Assert.Contains("gateway-config/", ignored);
     }
 
+    /// <summary>The app's native libraries for Linux: (path in the build output, runtime identifier).</summary>
+    private static List<(string Path, string Rid)> LinuxNativeLibraries()
+    {
+        var depsFile = Path.Combine(AppContext.BaseDirectory, typeof(Program).Assembly.GetName().Name + ".deps.json");
+        using var deps = JsonDocument.Parse(File.ReadAllText(depsFile));
+        return deps.RootElement.GetProperty("targets").EnumerateObject().First().Value.EnumerateObject()
+            .Where(l => l.Value.TryGetProperty("runtimeTargets", out _))
+            .SelectMany(l => l.Value.GetProperty("runtimeTargets").EnumerateObject()
+                .Where(t => t.Value.GetProperty("assetType").GetString() == "native" && t.Value.GetProperty("rid").GetString()!.StartsWith("linux-", StringComparison.Ordinal))
+                .Select(t => (t.Name, t.Value.GetProperty("rid").GetString()!)))
+            .ToList();
+    }
+
+    /// <summary>A package with natives for x64 only (NetVips.Native.linux-x64) makes the image amd64-only.</summary>
+    [Fact]
+    public void RuntimePlatform_MatchesTheNativeLibrariesShipped()
+    {
+        var rids = LinuxNativeLibraries().Select(l => l.Rid).ToHashSet();
+
+        if (rids.Contains("linux-x64") && !rids.Contains("linux-arm64"))
+        {
+            Assert.Matches(@"^FROM --platform=linux/amd64 ", RuntimeStage.TrimStart());
+        }
+    }
+
     /// <summary>The image library's native code must load on the chiseled image: it has no package manager to add to.</summary>
     [Fact]
     public void NativeLibraries_OfThePublishedApp_NeedOnlyWhatTheChiseledImageCarries()
     {
-        var depsFile = Path.Combine(AppContext.BaseDirectory, typeof(Program).Assembly.GetName().Name + ".deps.json");
-        using var deps = JsonDocument.Parse(File.ReadAllText(depsFile));
-        var libraries = deps.RootElement.GetProperty("targets").EnumerateObject().First().Value.EnumerateObject()
-            .Where(l => l.Value.TryGetProperty("runtimeTargets", out _))
-            .SelectMany(l => l.Value.GetProperty("runtimeTargets").EnumerateObject()
-                .Where(t => t.Value.GetProperty("assetType").GetString() == "native" && t.Value.GetProperty("rid").GetString() is "linux-x64" or "linux-arm64")
-                .Select(t => t.Name))
-            .ToList();
+        var libraries = LinuxNativeLibraries().Where(l => l.Rid is "linux-x64" or "linux-arm64").Select(l => l.Path).ToList();
         var bundled = libraries.Select(Path.GetFileName).ToHashSet();
 
         foreach (var library in libraries)
