@@ -7,7 +7,8 @@
 #   nginx            nginx proxy_pass (keepalive) relaying the same thumbnail from the same upstream
 # The upstream answers after BENCH_DELAY_MS (3): a realistic Immich reading a thumbnail from disk.
 # Usage: bash bench/cache/run.sh     Knobs: BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_THREADS (2),
-#   BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_DELAY_MS (3), BENCH_PORT_BASE (5401), BENCH_AUDIT (off|on).
+#   BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_DELAY_MS (3), BENCH_PORT_BASE (5401), BENCH_AUDIT (off|on),
+#   BENCH_QUIET_WAIT (20), BENCH_QUIET_PCT (15), BENCH_GATEWAY_REF (HEAD; "worktree" builds the working tree).
 # Needs wrk, nginx (apt-get install nginx-light) and redis-server. Raw output: bench/results/cache-<timestamp>/.
 set -euo pipefail
 export LC_ALL=C
@@ -38,12 +39,21 @@ PORT_UP=$PORT_BASE PORT_CEIL=$((PORT_BASE + 1)) PORT_GW=$((PORT_BASE + 2)) PORT_
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
     echo "loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "gateway: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet -- src || echo '+working tree')"
+    echo "gateway: ${BENCH_GATEWAY_REF:-HEAD} = $(git -C "$ROOT" rev-parse --short "${BENCH_GATEWAY_REF:-HEAD}" 2>/dev/null || echo 'working tree')"
     echo "dotnet $(dotnet --version), $(nginx -v 2>&1), $(redis-server --version | cut -d' ' -f3), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 } >"$OUT/machine.txt"
 
-log "building (Release)"
-dotnet build "$ROOT/src/ImmichGateway/ImmichGateway.csproj" -c Release --artifacts-path "$ART/gateway" -nologo -clp:ErrorsOnly \
+# The gateway is built from a git snapshot (BENCH_GATEWAY_REF, default HEAD; "worktree" for the working tree): others
+# edit src/ concurrently, and a half-edited file must neither break nor colour the measurement.
+GW_REF=${BENCH_GATEWAY_REF:-HEAD}
+GW_PROJECT=$ROOT/src/ImmichGateway/ImmichGateway.csproj
+if [[ $GW_REF != worktree ]]; then
+    mkdir -p "$OUT/gateway-src"
+    git -C "$ROOT" archive --format=tar "$GW_REF" src/ImmichGateway Directory.Build.props Directory.Packages.props | tar -x -C "$OUT/gateway-src"
+    GW_PROJECT=$OUT/gateway-src/src/ImmichGateway/ImmichGateway.csproj
+fi
+log "building (Release), gateway from $GW_REF"
+dotnet build "$GW_PROJECT" -c Release --artifacts-path "$ART/gateway" -nologo -clp:ErrorsOnly \
     >"$OUT/build-gateway.txt" 2>&1 || { cat "$OUT/build-gateway.txt" >&2; die "gateway build"; }
 dotnet build "$BENCH/CacheBench/CacheBench.csproj" -c Release --artifacts-path "$ART/bench" -nologo -clp:ErrorsOnly \
     >"$OUT/build-bench.txt" 2>&1 || { cat "$OUT/build-bench.txt" >&2; die "bench build"; }
@@ -120,15 +130,36 @@ run_wrk() { # run_wrk TARGET DURATION OUTFILE
 log "warm-up: $WARMUP per target"
 for target in "${TARGETS[@]}"; do run_wrk "$target" "$WARMUP" "$OUT/warmup-$target.txt"; done
 
-printf 'round\ttarget\trps\tp50_ms\tp99_ms\terrors\tloadavg1\n' >"$OUT/wrk.tsv"
+# Other builds and tests may share this machine: before each run, wait (at most BENCH_QUIET_WAIT s, default 20) until
+# the machine is less than BENCH_QUIET_PCT % (default 15) busy over a second, then record how busy it was meanwhile.
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+ours() { local sum=0 name; for name in "${!PID[@]}"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/${PID[$name]}/stat" 2>/dev/null || echo 0))); done; echo "$sum"; }
+wait_quiet() {
+    local waited=0 a b
+    while ((waited < ${BENCH_QUIET_WAIT:-20})); do
+        read -r a total_a < <(busy_ticks); sleep 1; read -r b total_b < <(busy_ticks)
+        (((b - a) * 100 < ${BENCH_QUIET_PCT:-15} * (total_b - total_a))) && return 0
+        waited=$((waited + 1))
+    done
+    log "machine still busy; measuring anyway"
+}
+printf 'round\ttarget\trps\tp50_ms\tp99_ms\terrors\tforeign_cpu_pct\n' >"$OUT/wrk.tsv"
 for round in $(seq "$ROUNDS"); do
     order=("${TARGETS[@]}")
     ((round % 2 == 0)) && order=(nginx gateway-uncached gateway-hit ceiling)
     for target in "${order[@]}"; do
-        load=$(cut -d' ' -f1 /proc/loadavg)
-        log "round $round: $target (-t$THREADS -c$CONNS -d$DURATION), loadavg $load"
+        wait_quiet
+        log "round $round: $target (-t$THREADS -c$CONNS -d$DURATION)"
         file=$OUT/wrk-r$round-$target.txt
-        run_wrk "$target" "$DURATION" "$file"
+        read -r a total_a < <(busy_ticks)
+        ours_a=$(ours)
+        TIMEFORMAT='%U %S'
+        { time run_wrk "$target" "$DURATION" "$file"; } 2>"$file.time"
+        read -r b total_b < <(busy_ticks)
+        ours_b=$(ours)
+        # foreign = busy ticks of the machine - our servers - wrk, as a share of all CPU time during the run
+        load=$(awk -v busy=$((b - a)) -v total=$((total_b - total_a)) -v ours=$((ours_b - ours_a)) -v hz="$(getconf CLK_TCK)" \
+            -v wrk="$(cat "$file.time")" 'BEGIN { split(wrk, w, " "); f = (busy - ours - (w[1] + w[2]) * hz) * 100 / total; printf "%.0f", f < 0 ? 0 : f }')
         line=$(grep '^RESULT ' "$file") || die "no RESULT line in $file"
         get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$target" "$(get rps)" "$(get p50_ms)" "$(get p99_ms)" \
@@ -142,15 +173,16 @@ done
     sed 's/^/    /' "$OUT/machine.txt"
     echo
     echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds (means), 16 KB thumbnail, upstream delay ${DELAY_MS} ms, gateway audit log $AUDIT."
+    echo "foreign CPU = share of the machine that processes other than this benchmark used during the run."
     echo
     awk -F'\t' '
         NR == 1 { next }
-        { n[$2]++; rps[$2] += $3; p50[$2] += $4; p99[$2] += $5; err[$2] += $6 }
+        { n[$2]++; rps[$2] += $3; p50[$2] += $4; p99[$2] += $5; err[$2] += $6; busy[$2] += $7 }
         END {
-            print "| target | req/s | p50 ms | p99 ms | errors |"
-            print "|---|---:|---:|---:|---:|"
+            print "| target | req/s | p50 ms | p99 ms | errors | foreign CPU % |"
+            print "|---|---:|---:|---:|---:|---:|"
             split("ceiling gateway-hit gateway-uncached nginx", ts, " ")
-            for (i = 1; i <= 4; i++) { t = ts[i]; if (n[t]) printf "| %s | %.0f | %.2f | %.2f | %d |\n", t, rps[t]/n[t], p50[t]/n[t], p99[t]/n[t], err[t] }
+            for (i = 1; i <= 4; i++) { t = ts[i]; if (n[t]) printf "| %s | %.0f | %.2f | %.2f | %d | %.0f |\n", t, rps[t]/n[t], p50[t]/n[t], p99[t]/n[t], err[t], busy[t]/n[t] }
             print ""
             printf "gateway-hit / ceiling: %.2fx (target >= 0.8); gateway-hit / nginx: %.2fx (target > 1); gateway-hit / gateway-uncached: %.2fx\n",
                 (rps["gateway-hit"]/n["gateway-hit"]) / (rps["ceiling"]/n["ceiling"]),
