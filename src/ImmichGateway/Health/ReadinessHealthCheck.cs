@@ -1,4 +1,3 @@
-using ImmichGateway.Keys;
 using ImmichGateway.Proxy;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy;
@@ -6,11 +5,12 @@ using Yarp.ReverseProxy;
 namespace ImmichGateway.Health;
 
 /// <summary>
-/// The gateway can serve: its user list loaded (validated at start-up), YARP's Immich cluster has its destination,
-/// and it is not shutting down. Immich itself is deliberately not asked: if Immich is down, every replica would
-/// leave the Service at once and clients would get connection errors instead of the gateway's 502.
+/// The gateway can serve: YARP's routes and its Immich destination are loaded, and it is not shutting down (every
+/// setting, the user list among them, is validated before the server starts listening). Immich itself is
+/// deliberately not asked: if Immich is down, every replica would leave the Service at once and clients would get
+/// connection errors instead of the gateway's 502.
 /// </summary>
-internal sealed class ReadinessHealthCheck(GatewayUsersStore users, IProxyStateLookup proxy, IHostApplicationLifetime lifetime) : IHealthCheck
+internal sealed class ReadinessHealthCheck(IProxyStateLookup proxy, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public const string Name = "configuration";
 
@@ -20,7 +20,6 @@ internal sealed class ReadinessHealthCheck(GatewayUsersStore users, IProxyStateL
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("shutting down"));
         }
-        _ = users.Current; // resolving the store is what proves the user list validated
         var routed = proxy.TryGetCluster(ProxyMetadata.ImmichCluster, out var cluster) && !cluster.Destinations.IsEmpty;
         return Task.FromResult(routed ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("no Immich destination"));
     }

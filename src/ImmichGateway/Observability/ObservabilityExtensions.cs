@@ -115,5 +115,5 @@ internal static class ObservabilityExtensions
 
     /// <summary>Probes and scrapes every few seconds would drown the traces that matter.</summary>
     private static bool IsTraced(HttpContext context) =>
-        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsOptions.Path);
+        !context.Request.Path.StartsWithSegments(HealthEndpoints.Prefix) && !context.Request.Path.StartsWithSegments(MetricsOptions.Path);
 }
