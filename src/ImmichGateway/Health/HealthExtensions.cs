@@ -70,5 +70,4 @@ internal static class HealthExtensions
             dependencies = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         }, JsonSerializerOptions.Web, context.RequestAborted);
     }
-
 }
