@@ -15,15 +15,17 @@ internal static class AuditExtensions
     public static IHostApplicationBuilder AddRequestAudit(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditWriter>());
         return builder;
     }
 
     public static IApplicationBuilder UseRequestAudit(this IApplicationBuilder app)
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+        var audit = app.ApplicationServices.GetRequiredService<AuditWriter>();
         return app.Use(async (context, next) =>
         {
-            if (!logger.IsEnabled(LogLevel.Information))
+            if (!audit.IsEnabled)
             {
                 await next(context);
                 return;
@@ -37,8 +39,8 @@ internal static class AuditExtensions
             finally
             {
                 var caller = GatewayCaller.From(context.User);
-                AuditLog.Request(logger, context.Request.Method, context.Request.Path.Value ?? "/", caller?.User ?? "-",
-                    caller?.Client ?? "-", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                audit.Write(new AuditEntry(context.Request.Method, context.Request.Path.Value ?? "/", caller?.User ?? "-",
+                    caller?.Client ?? "-", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             }
         });
     }

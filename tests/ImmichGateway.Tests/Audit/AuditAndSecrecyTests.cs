@@ -17,6 +17,8 @@ public sealed class AuditAndSecrecyTests(GatewayFactory gateway)
 
         var response = await client.GetAsync(path, Cancel);
 
+        // The audit writer runs off the request path: give it a moment to drain.
+        SpinWait.SpinUntil(() => gateway.Logs.Events.Any(e => e.EventId.Id == 6001 && e.State.GetValueOrDefault("Path") == path), TimeSpan.FromSeconds(10));
         var audit = Assert.Single(gateway.Logs.Events, e => e.EventId.Id == 6001 && e.State.GetValueOrDefault("Path") == path);
         Assert.Equal(LogLevel.Information, audit.Level);
         Assert.Equal("alice", audit.State["User"]);
