@@ -14,18 +14,20 @@ internal sealed class ImageConverter
 
     private readonly CachingOptions _options;
 
-    public ImageConverter(IOptions<CachingOptions> options)
-    {
-        _options = options.Value;
-        if (Interlocked.Exchange(ref _configured, 1) == 0)
-        {
-            Cache.Max = 0;                  // converted bytes are cached by the gateway; libvips' operation cache would only hold memory
-            NetVips.NetVips.BlockUntrusted = true; // only the well-tested loaders (JPEG, WebP, PNG…) for images from Immich
-        }
-    }
+    public ImageConverter(IOptions<CachingOptions> options) => _options = options.Value;
 
+    /// <summary>
+    /// The converted image. Throws <see cref="VipsException"/> for an image libvips cannot read, and a
+    /// <see cref="TypeInitializationException"/> or <see cref="DllNotFoundException"/> where libvips' native library is
+    /// missing (a platform without its NetVips.Native package): the caller then serves Immich's own format.
+    /// </summary>
     public byte[] Convert(byte[] image, ImageFormat format)
     {
+        if (Interlocked.Exchange(ref _configured, 1) == 0)
+        {
+            Cache.Max = 0;                         // converted bytes are cached by the gateway; libvips' operation cache would only hold memory
+            NetVips.NetVips.BlockUntrusted = true; // only the well-tested loaders (JPEG, WebP, PNG…) for images from Immich
+        }
         using var source = Image.NewFromBuffer(image, access: Enums.Access.Sequential);
         using var flattened = format == ImageFormat.Jpeg && source.HasAlpha() ? source.Flatten(background: [255, 255, 255]) : null;
         var output = flattened ?? source;

@@ -85,7 +85,13 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
             configuration.ReconnectRetryPolicy = new LinearRetry(500);
             configuration.ClientName ??= "immich-gateway";
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
-            multiplexer.ConnectionFailed += (_, e) => CachingLog.RedisConnectionLost(_logger, e.FailureType.ToString());
+            multiplexer.ConnectionFailed += (_, e) =>
+            {
+                if (e.ConnectionType == ConnectionType.Interactive && ShouldLog())
+                {
+                    CachingLog.RedisConnectionLost(_logger, e.FailureType.ToString());
+                }
+            };
             multiplexer.ConnectionRestored += (_, e) =>
             {
                 if (e.ConnectionType == ConnectionType.Interactive)
@@ -167,12 +173,18 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private void Failed(string operation, Exception ex)
     {
         _metrics.RedisError(operation);
-        var now = Stopwatch.GetTimestamp();
-        var next = Volatile.Read(ref _nextLog);
-        if (now >= next && Interlocked.CompareExchange(ref _nextLog, now + (long)(LogInterval.TotalSeconds * Stopwatch.Frequency), next) == next)
+        if (ShouldLog())
         {
             CachingLog.RedisFailed(_logger, operation, ex.GetType().Name);
         }
+    }
+
+    /// <summary>At most one Redis warning every <see cref="LogInterval"/>: an outage must not flood the logs.</summary>
+    private bool ShouldLog()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var next = Volatile.Read(ref _nextLog);
+        return now >= next && Interlocked.CompareExchange(ref _nextLog, now + (long)(LogInterval.TotalSeconds * Stopwatch.Frequency), next) == next;
     }
 
     public async ValueTask DisposeAsync()

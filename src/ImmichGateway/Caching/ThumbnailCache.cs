@@ -245,7 +245,7 @@ internal sealed class ThumbnailCache(
                 Outcome image = new Image(converted, Hit: false);
                 return Task.FromResult((image, image));
             }
-            catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException)
+            catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException or TypeInitializationException or DllNotFoundException)
             {
                 CachingLog.ConversionFailed(logger, request.Asset, format.Name, ex.Message);
                 Outcome image = new Image(native, Hit: false);
