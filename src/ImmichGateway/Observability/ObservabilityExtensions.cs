@@ -11,6 +11,7 @@ internal static class ObservabilityExtensions
 {
     /// <summary>The OpenTelemetry endpoint setting; exporting over OTLP happens only when it is set.</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string TracingSetting = "Gateway:Telemetry:Tracing";
 
     /// <summary>
     /// Traces (incoming requests, YARP's forwarding, every HttpClient call — the typed Immich client's among them — and
@@ -28,6 +29,9 @@ internal static class ObservabilityExtensions
         // Which exporters exist is decided while services are registered, so read the switch now (it is also validated above).
         var prometheus = builder.Configuration.GetValue(MetricsOptions.SectionName + ":" + nameof(MetricsOptions.Enabled), true);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]);
+        // Spans cost ~25 µs per request to create and redact even when nobody exports them: trace only when they go
+        // somewhere (OTLP), unless Gateway:Telemetry:Tracing says otherwise.
+        var tracing = builder.Configuration.GetValue(TracingSetting, otlp);
 
         if (!builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
         {
@@ -48,11 +52,6 @@ internal static class ObservabilityExtensions
                     resource.AddService(GatewayTelemetry.ServiceName, serviceVersion: typeof(GatewayTelemetry).Assembly.GetName().Version?.ToString());
                 }
             })
-            .WithTracing(tracing => tracing
-                .AddSource(GatewayTelemetry.Name, "Yarp.ReverseProxy")
-                .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
-                .AddHttpClientInstrumentation()
-                .AddProcessor<QueryRedactionProcessor>()) // before every exporter, the OTLP one included
             .WithMetrics(metrics =>
             {
                 metrics
@@ -66,6 +65,14 @@ internal static class ObservabilityExtensions
                 }
             });
 
+        if (tracing)
+        {
+            telemetry.WithTracing(traces => traces
+                .AddSource(GatewayTelemetry.Name, "Yarp.ReverseProxy")
+                .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
+                .AddHttpClientInstrumentation()
+                .AddProcessor<QueryRedactionProcessor>()); // before every exporter, the OTLP one included
+        }
         if (otlp)
         {
             telemetry.WithLogging(_ => { }, logging =>

@@ -11,6 +11,8 @@ public sealed class TelemetryGatewayFactory : GatewayFactory
 {
     public List<Activity> Spans { get; } = [];
 
+    public TelemetryGatewayFactory() => Settings["Gateway:Telemetry:Tracing"] = "true"; // traces without an OTLP endpoint
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
