@@ -15,8 +15,12 @@ internal static class CachingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddGatewayCaching(this IHostApplicationBuilder builder)
     {
+        var configuration = builder.Configuration;
         builder.Services.AddOptions<CachingOptions>().BindConfiguration(CachingOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(_ => IsValidRedisConnectionString(configuration.GetConnectionString(CachingOptions.RedisConnectionName)),
+                $"ConnectionStrings:{CachingOptions.RedisConnectionName} is not a StackExchange.Redis connection string (host:6379,password=…,ssl=true).")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CacheMetrics>();
         builder.Services.AddSingleton<RedisConnection>();
@@ -49,6 +53,22 @@ internal static class CachingExtensions
                 ConnectTimeout = services.GetRequiredService<IOptions<ImmichOptions>>().Value.ConnectTimeout,
             });
         return builder;
+    }
+
+    private static bool IsValidRedisConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return true; // no Redis: memory only
+        }
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(connectionString).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
