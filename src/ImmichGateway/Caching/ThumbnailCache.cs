@@ -84,7 +84,7 @@ internal sealed class ThumbnailCache(
                 return new Image(cached, Hit: true);
             }
             // Every user who may see the asset can share this fetch; whatever is not an image stays the fetcher's.
-            var shared = await CoalesceAsync("fill|" + request.Key, async () =>
+            var shared = await CoalesceAsync($"fill|{request.Key}|{request.Version}", async () =>
             {
                 if (CachedLocally(request) is { } justStored)
                 {
@@ -102,7 +102,7 @@ internal sealed class ThumbnailCache(
         var entry = await images.GetAsync(request.Key);
         var revalidate = entry is not null && Current(entry, request) ? entry : null;
         var conditional = revalidate is null ? ConditionalHeaders(context.Request) : null;
-        var flight = $"user|{request.User}|{request.Key}|{conditional?.IfNoneMatch}|{conditional?.IfModifiedSince}";
+        var flight = $"user|{request.User}|{request.Key}|{request.Version}|{conditional?.IfNoneMatch}|{conditional?.IfModifiedSince}";
         var outcome = await CoalesceAsync(flight, () =>
             access.HasLocal(request.User, request.Asset) && CachedLocally(request) is { } justStored
                 ? Task.FromResult<(Outcome, Outcome)>((justStored, justStored)) // a flight of ours just finished
