@@ -25,8 +25,9 @@ internal static class AuditExtensions
         var audit = app.ApplicationServices.GetRequiredService<AuditWriter>();
         return app.Use(async (context, next) =>
         {
-            if (!audit.IsEnabled)
+            if (!audit.IsEnabled || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics"))
             {
+                // Probes and scrapes every few seconds are not client activity.
                 await next(context);
                 return;
             }
