@@ -19,17 +19,27 @@ internal sealed class ImmichClient(HttpClient http)
         http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     /// <summary>GET a JSON resource into one of the models of <c>ImmichModels.cs</c>.</summary>
-    public async Task<T> GetAsync<T>(string pathAndQuery, CancellationToken cancellationToken)
-    {
-        using var document = await GetJsonAsync(pathAndQuery, cancellationToken);
-        return document.Deserialize<T>(Json) ?? throw new JsonException($"Immich answered null for {typeof(T).Name}.");
-    }
+    public Task<T> GetAsync<T>(string pathAndQuery, CancellationToken cancellationToken) =>
+        ReadModelAsync<T>(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), cancellationToken);
 
     /// <summary>POST a JSON body and read the JSON answer into a model.</summary>
-    public async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    public Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        ReadModelAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+
+    /// <summary>Deserializes straight from the response stream (no intermediate document).</summary>
+    private async Task<T> ReadModelAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var document = await SendJsonAsync(HttpMethod.Post, path, body, cancellationToken);
-        return document.Deserialize<T>(Json) ?? throw new JsonException($"Immich answered null for {typeof(T).Name}.");
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ImmichException.FromResponseAsync(response, cancellationToken);
+            }
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken)
+                ?? throw new JsonException($"Immich answered null for {typeof(T).Name}.");
+        }
     }
 
     public Task<JsonDocument> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
