@@ -30,6 +30,18 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         WriteUsers(TestUsers.Configuration());
     }
 
+    /// <summary>A started gateway (and fake Immich) with these settings layered over the defaults; the caller disposes it.</summary>
+    public static async Task<GatewayFactory> StartAsync(params (string Key, string? Value)[] settings)
+    {
+        var gateway = new GatewayFactory();
+        foreach (var (key, value) in settings)
+        {
+            gateway.Settings[key] = value;
+        }
+        await gateway.InitializeAsync();
+        return gateway;
+    }
+
     /// <summary>Replaces the watched users file (as an operator editing a mounted file would).</summary>
     public void WriteUsers(IDictionary<string, string?> flatSettings) =>
         File.WriteAllText(_usersFile, ConfigurationJson.FromFlat(flatSettings));

@@ -12,23 +12,12 @@ public sealed class HealthEndpointTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static async Task<GatewayFactory> StartAsync(params (string Key, string? Value)[] settings)
-    {
-        var gateway = new GatewayFactory();
-        foreach (var (key, value) in settings)
-        {
-            gateway.Settings[key] = value;
-        }
-        await gateway.InitializeAsync();
-        return gateway;
-    }
-
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
     public async Task Probe_WithImmichUp_Returns200Anonymously(string path)
     {
-        await using var gateway = await StartAsync();
+        await using var gateway = await GatewayFactory.StartAsync();
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync(path, Cancel);
@@ -42,7 +31,7 @@ public sealed class HealthEndpointTests
     [InlineData("/health/ready")]
     public async Task Probe_WhenImmichIsDown_StillReturns200(string path)
     {
-        await using var gateway = await StartAsync(("Immich:BaseUrl", DeadEndpoint.Url()));
+        await using var gateway = await GatewayFactory.StartAsync(("Immich:BaseUrl", DeadEndpoint.Url()));
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync(path, Cancel);
@@ -53,7 +42,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Ready_DuringTheShutdownDelay_Returns503WhileRequestsAreStillServed()
     {
-        await using var gateway = await StartAsync(("Gateway:Health:ShutdownDelay", "00:00:03"));
+        await using var gateway = await GatewayFactory.StartAsync(("Gateway:Health:ShutdownDelay", "00:00:03"));
         using var client = gateway.CreateAnonymousClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", Cancel)).StatusCode);
 
@@ -69,7 +58,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Dependencies_WithImmichUpAndNoRedis_ReportsHealthyAndRedisNotConfigured()
     {
-        await using var gateway = await StartAsync();
+        await using var gateway = await GatewayFactory.StartAsync();
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync("/health/dependencies", Cancel);
@@ -88,7 +77,7 @@ public sealed class HealthEndpointTests
     public async Task Dependencies_WhenImmichIsDown_Returns503WithoutRevealingTheAddress()
     {
         var port = DeadEndpoint.Port();
-        await using var gateway = await StartAsync(("Immich:BaseUrl", $"http://127.0.0.1:{port}"));
+        await using var gateway = await GatewayFactory.StartAsync(("Immich:BaseUrl", $"http://127.0.0.1:{port}"));
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync("/health/dependencies", Cancel);
@@ -105,7 +94,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Dependencies_CalledRepeatedly_AsksImmichOncePerCachePeriod()
     {
-        await using var gateway = await StartAsync(("Gateway:Health:DependencyCacheDuration", "00:10:00"));
+        await using var gateway = await GatewayFactory.StartAsync(("Gateway:Health:DependencyCacheDuration", "00:10:00"));
         using var client = gateway.CreateAnonymousClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.GetAsync("/health/dependencies", Cancel)));
@@ -118,7 +107,7 @@ public sealed class HealthEndpointTests
     public async Task Dependencies_WithRedisUp_ReportsRedisHealthy()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var gateway = await StartAsync(("ConnectionStrings:Redis", redis.ConnectionString));
+        await using var gateway = await GatewayFactory.StartAsync(("ConnectionStrings:Redis", redis.ConnectionString));
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync("/health/dependencies", Cancel);
@@ -132,7 +121,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Dependencies_WithRedisUnreachable_IsDegradedNotUnhealthy()
     {
-        await using var gateway = await StartAsync(("ConnectionStrings:Redis", $"127.0.0.1:{DeadEndpoint.Port()}"));
+        await using var gateway = await GatewayFactory.StartAsync(("ConnectionStrings:Redis", $"127.0.0.1:{DeadEndpoint.Port()}"));
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync("/health/dependencies", Cancel);

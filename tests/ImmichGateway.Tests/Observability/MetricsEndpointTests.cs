@@ -9,21 +9,10 @@ public sealed class MetricsEndpointTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static async Task<GatewayFactory> StartAsync(params (string Key, string? Value)[] settings)
-    {
-        var gateway = new GatewayFactory();
-        foreach (var (key, value) in settings)
-        {
-            gateway.Settings[key] = value;
-        }
-        await gateway.InitializeAsync();
-        return gateway;
-    }
-
     [Fact]
     public async Task Metrics_ByDefault_ServesPrometheusTextWithTheGatewaysMetersAnonymously()
     {
-        await using var gateway = await StartAsync();
+        await using var gateway = await GatewayFactory.StartAsync();
         using (var revoked = gateway.CreateClient(TestUsers.CarolScript))
         {
             await revoked.GetAsync("/api/albums", Cancel); // Immich refuses Carol's key: counted on the gateway's meter
@@ -45,7 +34,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_WhenDisabled_AreNotServed()
     {
-        await using var gateway = await StartAsync(("Gateway:Metrics:Enabled", "false"));
+        await using var gateway = await GatewayFactory.StartAsync(("Gateway:Metrics:Enabled", "false"));
         using var client = gateway.CreateAnonymousClient();
 
         var response = await client.GetAsync("/metrics", Cancel);
@@ -56,7 +45,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_OnAnotherPortThanTheMetricsPort_AreNotServed()
     {
-        await using var gateway = await StartAsync(("Gateway:Metrics:Port", "9090"));
+        await using var gateway = await GatewayFactory.StartAsync(("Gateway:Metrics:Port", "9090"));
         using var client = gateway.CreateAnonymousClient();
         client.DefaultRequestHeaders.Host = "localhost:9090"; // the Host header is the client's to choose: not trusted
 
@@ -68,8 +57,8 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Otlp_OnlyWhenItsEndpointIsSet_ExportsLogsAndKeepsTheDependencyGaugeCurrent()
     {
-        await using var without = await StartAsync();
-        await using var with = await StartAsync(("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{Health.DeadEndpoint.Port()}"));
+        await using var without = await GatewayFactory.StartAsync();
+        await using var with = await GatewayFactory.StartAsync(("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{Health.DeadEndpoint.Port()}"));
 
         static bool ExportsLogs(GatewayFactory gateway) =>
             gateway.Services.GetServices<ILoggerProvider>().Any(p => p.GetType().FullName == "OpenTelemetry.Logs.OpenTelemetryLoggerProvider");
