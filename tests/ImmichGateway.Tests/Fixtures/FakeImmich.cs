@@ -432,6 +432,16 @@ public sealed partial class FakeImmich : IAsyncDisposable
             // Immich answers before it reads the body when the checksum names an asset the user already has.
             Record(context, user.Name, [], -1, "");
             await WriteJsonAsync(context, 200, new JsonObject { ["status"] = "duplicate", ["id"] = "f55e7f4d-f5ee-4f2e-891b-c7c7d48785c2" });
+            // Then, as Node does for an unread request, the rest of the body is read and discarded (no connection reset).
+            await context.Response.CompleteAsync();
+            try
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                // the gateway may stop sending once it has the answer
+            }
             return;
         }
         var (prefix, length, sha) = await ReadBodyAsync(context.Request, context.RequestAborted, keep: 4096);
