@@ -26,9 +26,9 @@ internal sealed record GatewayCaller(string User, string Client, string? KeySha2
         return user is null || client is null ? null : new GatewayCaller(user, client, principal.FindFirst(KeyHashClaim)?.Value);
     }
 
-    public static ClaimsIdentity CreateIdentity(GatewayClientName client, string authenticationType) =>
-        new GatewayIdentity(new GatewayCaller(client.User, client.Name, client.KeySha256),
-            [new(UserClaim, client.User), new(ClientClaim, client.Name), new(KeyHashClaim, client.KeySha256)], authenticationType);
+    public static ClaimsIdentity CreateIdentity(string user, string client, string keySha256, string authenticationType) =>
+        new GatewayIdentity(new GatewayCaller(user, client, keySha256),
+            [new(UserClaim, user), new(ClientClaim, client), new(KeyHashClaim, keySha256)], authenticationType);
 
     public static ClaimsIdentity CreateIdentity(string user, string authenticationType) =>
         new GatewayIdentity(new GatewayCaller(user, OidcClient, null), [new(UserClaim, user), new(ClientClaim, OidcClient)], authenticationType);

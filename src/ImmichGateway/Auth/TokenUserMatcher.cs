@@ -18,7 +18,7 @@ internal static class TokenUserMatcher
         var user = users.FindUserByToken(principal.FindFirst("sub")?.Value, principal.FindFirst("email")?.Value, emailVerified);
         if (user is null)
         {
-            AuthLog.TokenUserUnknown(context.HttpContext.RequestServices.GetRequiredService<ILogger<GatewayUsersStore>>());
+            AuthLog.TokenUserUnknown(context.HttpContext.RequestServices.GetRequiredService<ILogger<JwtBearerHandler>>());
             context.Fail(AuthMessages.UnknownTokenUser);
             return Task.CompletedTask;
         }

@@ -26,7 +26,7 @@ internal sealed class ImmichClient(HttpClient http)
     public Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken) =>
         ReadModelAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
 
-    /// <summary>Deserializes straight from the response stream (no intermediate document).</summary>
+    /// <summary>Reads the answer straight from the response stream into a model (or a JsonDocument); errors throw.</summary>
     private async Task<T> ReadModelAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
@@ -43,22 +43,8 @@ internal sealed class ImmichClient(HttpClient http)
     }
 
     public Task<JsonDocument> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
-        ReadJsonAsync(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), cancellationToken);
+        GetAsync<JsonDocument>(pathAndQuery, cancellationToken);
 
     public Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken) =>
-        ReadJsonAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
-
-    private async Task<JsonDocument> ReadJsonAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using (request)
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ImmichException.FromResponseAsync(response, cancellationToken);
-            }
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-        }
-    }
+        ReadModelAsync<JsonDocument>(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
 }

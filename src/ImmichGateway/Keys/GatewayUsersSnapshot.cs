@@ -14,11 +14,8 @@ internal sealed record GatewayClient(string User, string Name, string KeySha256,
 
     /// <summary>Built once per snapshot and shared by this client's requests (nothing in the pipeline mutates it).</summary>
     public System.Security.Claims.ClaimsPrincipal Principal { get; } =
-        new(Auth.GatewayCaller.CreateIdentity(new GatewayClientName(User, Name, KeySha256), Auth.GatewayAuthDefaults.ClientKeyScheme));
+        new(Auth.GatewayCaller.CreateIdentity(User, Name, KeySha256, Auth.GatewayAuthDefaults.ClientKeyScheme));
 }
-
-/// <summary>The parts of a client an identity is made of.</summary>
-internal sealed record GatewayClientName(string User, string Name, string KeySha256);
 
 /// <summary>
 /// One immutable, validated view of the user list. Requests read whichever snapshot is current; a reload swaps it
@@ -31,8 +28,6 @@ internal sealed class GatewayUsersSnapshot
     private readonly FrozenDictionary<string, string> _immichKeys;
     private readonly FrozenDictionary<string, string> _usersBySubject;
     private readonly FrozenDictionary<string, string> _usersByEmail;
-
-    public static GatewayUsersSnapshot Empty { get; } = new(new GatewayUsersOptions());
 
     public GatewayUsersSnapshot(GatewayUsersOptions options)
     {

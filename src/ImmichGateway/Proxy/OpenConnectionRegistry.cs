@@ -22,8 +22,6 @@ internal sealed class OpenConnectionRegistry : IDisposable
         _users.Changed += CloseRevoked;
     }
 
-    public int Count => _open.Count;
-
     public async Task TrackAsync(HttpContext context, Func<Task> next)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ||

@@ -26,36 +26,39 @@ internal static class RateLimitExtensions
             options.OnRejected = RejectAsync;
         });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, GatewayUsersStore>((limiter, limits, users) =>
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits.Value, users)));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, BucketKey>(context => Partition(context, limits.Value, users)));
         return builder;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions defaults, GatewayUsersStore users)
+    /// <summary>Who a bucket belongs to, with its settings (so a reloaded limit takes effect on the next request).</summary>
+    private readonly record struct BucketKey(string Who, string? Client, int Permits, int PerSecond);
+
+    private static readonly BucketKey Infrastructure = new("infrastructure", null, 0, 0);
+
+    private static RateLimitPartition<BucketKey> Partition(HttpContext context, RateLimitOptions defaults, GatewayUsersStore users)
     {
         var path = context.Request.Path;
         if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics"))
         {
-            return RateLimitPartition.GetNoLimiter("infrastructure"); // orchestrator probes and scrapes
+            return RateLimitPartition.GetNoLimiter(Infrastructure); // orchestrator probes and scrapes
         }
 
         var caller = GatewayCaller.From(context.User);
         if (caller is null)
         {
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            return Bucket($"ip:{address}", defaults.AnonymousPermitLimit, defaults.AnonymousTokensPerSecond);
+            return Bucket(new BucketKey(address, null, defaults.AnonymousPermitLimit, defaults.AnonymousTokensPerSecond));
         }
         var own = caller.KeySha256 is { } hash ? users.Current.ScopeFor(hash).RateLimit : null;
-        var permits = own?.PermitLimit ?? defaults.PermitLimit;
-        var perSecond = own?.TokensPerSecond ?? defaults.TokensPerSecond;
-        // The settings are part of the key, so a reloaded limit takes effect on the next request.
-        return Bucket($"client:{caller.User}/{caller.Client}/{permits}/{perSecond}", permits, perSecond);
+        return Bucket(new BucketKey(caller.User, caller.Client, own?.PermitLimit ?? defaults.PermitLimit, own?.TokensPerSecond ?? defaults.TokensPerSecond));
     }
 
-    private static RateLimitPartition<string> Bucket(string key, int permits, int perSecond) =>
-        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    // No string building and no closure per request: the key is a struct and the factory reads its settings from it.
+    private static RateLimitPartition<BucketKey> Bucket(BucketKey key) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, static key => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = permits,
-            TokensPerPeriod = perSecond,
+            TokenLimit = key.Permits,
+            TokensPerPeriod = key.PerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,

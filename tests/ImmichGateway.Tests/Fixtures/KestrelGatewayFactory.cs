@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,5 +23,25 @@ public class KestrelGatewayFactory : GatewayFactory
             StartServer();
             return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         }
+    }
+
+    /// <summary>socket.io's WebSocket endpoint on this gateway.</summary>
+    public Uri SocketIoUrl => new UriBuilder(ServerAddress) { Scheme = "ws", Path = "/api/socket.io/", Query = "EIO=4&transport=websocket" }.Uri;
+
+    /// <summary>A WebSocket opened as <paramref name="client"/>, its greeting already read.</summary>
+    public async Task<ClientWebSocket> ConnectSocketIoAsync(TestClient client)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("x-api-key", client.Key);
+        await socket.ConnectAsync(SocketIoUrl, TestContext.Current.CancellationToken);
+        await ReceiveTextAsync(socket);
+        return socket;
+    }
+
+    public static async Task<string> ReceiveTextAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[16 * 1024];
+        var result = await socket.ReceiveAsync(buffer, TestContext.Current.CancellationToken);
+        return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 }

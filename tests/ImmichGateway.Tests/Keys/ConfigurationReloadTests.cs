@@ -18,8 +18,8 @@ public sealed class ConfigurationReloadTests
         await gateway.InitializeAsync();
         using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
         using var phone = gateway.CreateClient(TestUsers.AlicePhone);
-        using var socket = await ConnectSocketAsync(gateway, TestUsers.AliceKiosk);
-        using var phoneSocket = await ConnectSocketAsync(gateway, TestUsers.AlicePhone);
+        using var socket = await gateway.ConnectSocketIoAsync(TestUsers.AliceKiosk);
+        using var phoneSocket = await gateway.ConnectSocketIoAsync(TestUsers.AlicePhone);
 
         gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone, TestUsers.BobFrame));
         var kioskRefused = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
@@ -29,7 +29,7 @@ public sealed class ConfigurationReloadTests
         Assert.True(closed, "the removed client's WebSocket stayed open");
         Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/albums", Cancel)).StatusCode);
         await phoneSocket.SendAsync(Encoding.UTF8.GetBytes("still-here"), WebSocketMessageType.Text, true, Cancel);
-        Assert.Equal("still-here", await ReceiveTextAsync(phoneSocket));
+        Assert.Equal("still-here", await KestrelGatewayFactory.ReceiveTextAsync(phoneSocket));
         Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 3003 && e.State.GetValueOrDefault("Client") == "kiosk");
     }
 
@@ -101,23 +101,6 @@ public sealed class ConfigurationReloadTests
             await Task.Delay(100, Cancel); // polling for the file watcher, not waiting for an expiry
         }
         return false;
-    }
-
-    private static async Task<ClientWebSocket> ConnectSocketAsync(KestrelGatewayFactory gateway, TestClient client)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("x-api-key", client.Key);
-        var url = new UriBuilder(gateway.ServerAddress) { Scheme = "ws", Path = "/api/socket.io/", Query = "EIO=4&transport=websocket" }.Uri;
-        await socket.ConnectAsync(url, Cancel);
-        await ReceiveTextAsync(socket); // greeting
-        return socket;
-    }
-
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(buffer, Cancel);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 
     private static async Task<bool> ReceiveUntilClosedAsync(ClientWebSocket socket)

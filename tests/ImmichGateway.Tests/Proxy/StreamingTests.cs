@@ -91,12 +91,12 @@ public sealed class StreamingTests(KestrelGatewayFactory gateway) : IClassFixtur
     {
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-api-key", TestUsers.BobFrame.Key);
-        var url = new UriBuilder(gateway.ServerAddress) { Scheme = "ws", Path = "/api/socket.io/", Query = "EIO=4&transport=websocket" }.Uri;
+        var url = gateway.SocketIoUrl;
 
         await socket.ConnectAsync(url, Cancel);
-        var greeting = await ReceiveTextAsync(socket);
+        var greeting = await KestrelGatewayFactory.ReceiveTextAsync(socket);
         await socket.SendAsync(Encoding.UTF8.GetBytes("42[\"ping\"]"), WebSocketMessageType.Text, true, Cancel);
-        var echo = await ReceiveTextAsync(socket);
+        var echo = await KestrelGatewayFactory.ReceiveTextAsync(socket);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, Cancel);
 
         Assert.Contains(TestUsers.Bob.Id, greeting);
@@ -110,7 +110,7 @@ public sealed class StreamingTests(KestrelGatewayFactory gateway) : IClassFixtur
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
-        var url = new UriBuilder(gateway.ServerAddress) { Scheme = "ws", Path = "/api/socket.io/", Query = "EIO=4&transport=websocket" }.Uri;
+        var url = gateway.SocketIoUrl;
 
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, Cancel));
 
@@ -180,12 +180,5 @@ public sealed class StreamingTests(KestrelGatewayFactory gateway) : IClassFixtur
         content.Add(new StringContent("2025-04-17T10:27:00.000Z"), "fileCreatedAt");
         content.Add(new StringContent("2025-04-17T10:27:00.000Z"), "fileModifiedAt");
         return content;
-    }
-
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[16 * 1024];
-        var result = await socket.ReceiveAsync(buffer, Cancel);
-        return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
 }
