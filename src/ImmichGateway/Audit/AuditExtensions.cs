@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using ImmichGateway.Auth;
+using ImmichGateway.Observability;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ImmichGateway.Audit;
 
 /// <summary>
 /// One structured event per request (user, client, method, path, status, duration) in category
 /// <c>ImmichGateway.Audit</c>. It replaces ASP.NET Core's own request logs, which print the query string — where a
-/// client may have put a key — and are therefore switched off.
+/// client may have put a key — and are therefore switched off. Where console logs are JSON lines, the audit category
+/// is written by <see cref="AuditConsoleLoggerProvider"/> (same lines, batched, off the request thread) instead of the
+/// console logger; other providers (OpenTelemetry's, a test's) receive it as any other category.
 /// </summary>
 internal static class AuditExtensions
 {
@@ -15,17 +19,21 @@ internal static class AuditExtensions
     public static IHostApplicationBuilder AddRequestAudit(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Services.AddSingleton<AuditWriter>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<AuditWriter>());
+        if (ObservabilityExtensions.UsesJsonConsole(builder))
+        {
+            builder.Logging.Services.AddSingleton<ILoggerProvider, AuditConsoleLoggerProvider>();
+            builder.Logging.AddFilter<ConsoleLoggerProvider>(Category, LogLevel.None);
+        }
         return builder;
     }
 
     public static IApplicationBuilder UseRequestAudit(this IApplicationBuilder app)
     {
-        var audit = app.ApplicationServices.GetRequiredService<AuditWriter>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
         return app.Use(async (context, next) =>
         {
-            if (!audit.IsEnabled || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics"))
+            if (!logger.IsEnabled(LogLevel.Information) || context.Request.Path.StartsWithSegments("/health") ||
+                context.Request.Path.StartsWithSegments("/metrics"))
             {
                 // Probes and scrapes every few seconds are not client activity.
                 await next(context);
@@ -40,8 +48,8 @@ internal static class AuditExtensions
             finally
             {
                 var caller = GatewayCaller.From(context.User);
-                audit.Write(new AuditEntry(context.Request.Method, context.Request.Path.Value ?? "/", caller?.User ?? "-",
-                    caller?.Client ?? "-", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+                AuditLog.Request(logger, context.Request.Method, context.Request.Path.Value ?? "/", caller?.User ?? "-",
+                    caller?.Client ?? "-", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         });
     }

@@ -2,6 +2,8 @@ using ImmichGateway.Immich;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Auth;
@@ -18,9 +20,11 @@ internal static class AuthExtensions
             .Validate(o => !o.Enabled || Uri.TryCreate(o.Authority, UriKind.Absolute, out _), $"{OidcOptions.SectionName}:Authority must be an absolute URL.")
             .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.Audience), $"{OidcOptions.SectionName}:Audience is required when {OidcOptions.SectionName}:Authority is set.");
 
-        builder.Services.AddAuthentication(GatewayAuthDefaults.Scheme)
-            .AddPolicyScheme(GatewayAuthDefaults.Scheme, GatewayAuthDefaults.Scheme, options => options.ForwardDefaultSelector = SelectScheme)
-            .AddScheme<AuthenticationSchemeOptions, ClientKeyAuthenticationHandler>(GatewayAuthDefaults.ClientKeyScheme, null)
+        // The client-key scheme is the default and hands bearer-only requests to JwtBearer itself (its forward
+        // selector): one handler per request, not a policy scheme in front of two.
+        builder.Services.AddAuthentication(GatewayAuthDefaults.ClientKeyScheme)
+            .AddScheme<AuthenticationSchemeOptions, ClientKeyAuthenticationHandler>(GatewayAuthDefaults.ClientKeyScheme,
+                options => options.ForwardDefaultSelector = SelectScheme)
             .AddJwtBearer(GatewayAuthDefaults.BearerScheme, _ => { });
 
         builder.Services.AddOptions<JwtBearerOptions>(GatewayAuthDefaults.BearerScheme)
@@ -35,6 +39,14 @@ internal static class AuthExtensions
             });
 
         builder.Services.AddAuthorization();
+        // Authorization's services are registered transient, so the middleware has DI build six objects for every
+        // request. They keep no state and every authorization handler here is a singleton: one instance each serves.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GatewayAuthorizationResultHandler>();
         return builder;
     }

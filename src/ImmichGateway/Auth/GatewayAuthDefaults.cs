@@ -2,8 +2,7 @@ namespace ImmichGateway.Auth;
 
 internal static class GatewayAuthDefaults
 {
-    /// <summary>The default scheme: picks the client-key or the bearer scheme by what the request carries.</summary>
-    public const string Scheme = "Gateway";
+    /// <summary>The default scheme; it forwards to <see cref="BearerScheme"/> when the request carries only a bearer token.</summary>
     public const string ClientKeyScheme = "ClientKey";
     public const string BearerScheme = "Bearer";
 }

@@ -13,14 +13,11 @@ namespace ImmichGateway.Auth;
 /// </summary>
 internal sealed class GatewayAuthorizationResultHandler(IOptions<OidcOptions> oidc) : IAuthorizationMiddlewareResultHandler
 {
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (authorizeResult.Succeeded)
-        {
-            await next(context);
-            return;
-        }
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        authorizeResult.Succeeded ? next(context) : RefuseAsync(context, authorizeResult);
 
+    private async Task RefuseAsync(HttpContext context, PolicyAuthorizationResult authorizeResult)
+    {
         if (authorizeResult.Forbidden)
         {
             var reason = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message

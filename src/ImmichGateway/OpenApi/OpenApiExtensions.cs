@@ -43,11 +43,12 @@ internal static class OpenApiExtensions
         app.MapImmichOpenApiDocument();
         if (app is IApplicationBuilder application)
         {
-            application.UseSwaggerUI(options =>
+            // A branch: the UI's middleware (a regular expression and a static-file lookup) stays off every other request.
+            application.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(options =>
             {
                 options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "ImmichGateway");
                 options.SwaggerEndpoint(ImmichOpenApiDocument.Path, ImmichOpenApiDocument.Title);
-            });
+            }));
         }
         return app;
     }

@@ -15,8 +15,6 @@ namespace ImmichGateway.Proxy;
 /// </summary>
 internal sealed class CredentialTransformProvider : ITransformProvider
 {
-    private const string SubstitutedUserItem = "ImmichGateway.SubstitutedUser";
-
     public void ValidateRoute(TransformRouteValidationContext context)
     {
         var mode = context.Route.Metadata?.GetValueOrDefault(ProxyMetadata.Credentials);
@@ -47,16 +45,20 @@ internal sealed class CredentialTransformProvider : ITransformProvider
             var metrics = context.Services.GetRequiredService<ProxyMetrics>();
             var logger = context.Services.GetRequiredService<ILogger<CredentialTransformProvider>>();
             context.AddRequestTransform(tc => SubstituteKeyAsync(tc, users, rules));
-            context.AddResponseTransform(rc => ReportRejectedKeyAsync(rc, metrics, logger));
+            context.AddResponseTransform(rc => ReportRejectedKeyAsync(rc, rules, metrics, logger));
         }
     }
 
     private static ValueTask StripCredentials(RequestTransformContext context)
     {
         var headers = context.ProxyRequest.Headers;
+        var incoming = context.HttpContext.Request.Headers;
         foreach (var name in ImmichHeaders.CredentialHeaders)
         {
-            headers.Remove(name);
+            if (incoming.ContainsKey(name)) // what YARP copied came from here; a lookup here is cheaper than a removal there
+            {
+                headers.Remove(name);
+            }
         }
 
         var cookies = context.HttpContext.Request.Headers.Cookie;
@@ -102,12 +104,12 @@ internal sealed class CredentialTransformProvider : ITransformProvider
         return string.Join("; ", kept);
     }
 
-    private static async ValueTask SubstituteKeyAsync(RequestTransformContext context, GatewayUsersStore users, ImmichRouteRules rules)
+    private static ValueTask SubstituteKeyAsync(RequestTransformContext context, GatewayUsersStore users, ImmichRouteRules rules)
     {
         var http = context.HttpContext;
         if (rules.IsPublic(http.Request))
         {
-            return; // public routes go to Immich anonymously, whoever calls
+            return ValueTask.CompletedTask; // public routes go to Immich anonymously, whoever calls
         }
 
         var caller = GatewayCaller.From(http.User);
@@ -115,18 +117,21 @@ internal sealed class CredentialTransformProvider : ITransformProvider
         if (caller is null || immichKey is null)
         {
             // The user vanished from configuration between authentication and forwarding. A non-200 status stops YARP.
-            await http.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required", AuthMessages.UnknownKey);
-            return;
+            return http.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required", AuthMessages.UnknownKey);
         }
 
         context.ProxyRequest.Headers.TryAddWithoutValidation(ImmichHeaders.ApiKey, immichKey);
-        http.Items[SubstitutedUserItem] = caller.User;
+        return ValueTask.CompletedTask;
     }
 
-    private static async ValueTask ReportRejectedKeyAsync(ResponseTransformContext context, ProxyMetrics metrics, ILogger logger)
+    /// <summary>The user whose key <see cref="SubstituteKeyAsync"/> sent, if it sent one.</summary>
+    private static string? SubstitutedUser(HttpContext http, ImmichRouteRules rules) =>
+        rules.IsPublic(http.Request) ? null : GatewayCaller.From(http.User)?.User;
+
+    private static async ValueTask ReportRejectedKeyAsync(ResponseTransformContext context, ImmichRouteRules rules, ProxyMetrics metrics, ILogger logger)
     {
         if (context.ProxyResponse?.StatusCode != System.Net.HttpStatusCode.Unauthorized ||
-            context.HttpContext.Items[SubstitutedUserItem] is not string user)
+            SubstitutedUser(context.HttpContext, rules) is not { } user)
         {
             return;
         }

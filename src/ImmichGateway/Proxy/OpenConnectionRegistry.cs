@@ -22,18 +22,17 @@ internal sealed class OpenConnectionRegistry : IDisposable
         _users.Changed += CloseRevoked;
     }
 
-    public async Task TrackAsync(HttpContext context, Func<Task> next)
+    public Task TrackAsync(HttpContext context, Func<Task> next)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ||
                       context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
         var caller = upgrade ? GatewayCaller.From(context.User) : null;
         var immichKey = caller is null ? null : _users.Current.ImmichKeyFor(caller.User);
-        if (caller is null || immichKey is null)
-        {
-            await next();
-            return;
-        }
+        return caller is null || immichKey is null ? next() : TrackOpenAsync(context, caller, immichKey, next);
+    }
 
+    private async Task TrackOpenAsync(HttpContext context, GatewayCaller caller, string immichKey, Func<Task> next)
+    {
         _open[context] = (caller, immichKey);
         try
         {

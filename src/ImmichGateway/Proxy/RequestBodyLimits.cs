@@ -11,7 +11,7 @@ namespace ImmichGateway.Proxy;
 /// </summary>
 internal static class RequestBodyLimits
 {
-    public static async Task ApplyAsync(HttpContext context, Func<Task> next)
+    public static Task ApplyAsync(HttpContext context, Func<Task> next)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -27,15 +27,14 @@ internal static class RequestBodyLimits
             var limit = context.RequestServices.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxRequestBodySize;
             if (context.Request.ContentLength > limit)
             {
-                await context.WriteProblemAsync(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                    $"This route accepts at most {limit} bytes (Gateway:MaxRequestBodySize); uploads go to POST /api/assets.");
-                return;
+                return context.WriteProblemAsync(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"This route accepts at most {limit} bytes (Gateway:MaxRequestBodySize); uploads go to POST /api/assets.").AsTask();
             }
             if (sizeFeature is { IsReadOnly: false })
             {
                 sizeFeature.MaxRequestBodySize = limit;
             }
         }
-        await next();
+        return next();
     }
 }

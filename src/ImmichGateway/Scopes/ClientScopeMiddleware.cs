@@ -21,28 +21,35 @@ internal sealed class ClientScopeMiddleware(
     IOptions<ScopeOptions> options,
     ILogger<ClientScopeMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context, ImmichClient immich)
+    public Task InvokeAsync(HttpContext context)
     {
         var caller = GatewayCaller.From(context.User);
         var scope = caller?.KeySha256 is { } hash ? users.Current.ScopeFor(hash) : ClientScope.Unlimited;
+        if (ReferenceEquals(scope, ClientScope.Unlimited))
+        {
+            return next(context); // most clients: nothing to check, nothing allocated
+        }
         var path = context.Request.Path.Value ?? "/";
-        if (ReferenceEquals(scope, ClientScope.Unlimited) || routes.IsPublic(context.Request) ||
+        if (routes.IsPublic(context.Request) ||
             !(path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/bff/", StringComparison.OrdinalIgnoreCase) ||
               path.Equals("/api", StringComparison.OrdinalIgnoreCase)))
         {
-            await next(context);
-            return;
+            return next(context);
         }
+        return EnforceAsync(context, caller!, scope, path);
+    }
 
+    private async Task EnforceAsync(HttpContext context, GatewayCaller caller, ClientScope scope, string path)
+    {
         var decision = ScopeRules.Evaluate(scope, context.Request.Method, path);
         if (decision.Refusal is null && decision.AssetToCheck is { } asset &&
-            !await IsInAlbumsAsync(immich, caller!.User, asset, scope, context.RequestAborted))
+            !await IsInAlbumsAsync(context.RequestServices.GetRequiredService<ImmichClient>(), caller.User, asset, scope, context.RequestAborted))
         {
             decision = ScopeDecision.Refuse(ScopeRules.AlbumRefusal);
         }
         if (decision.Refusal is { } reason)
         {
-            ScopesLog.Refused(logger, context.Request.Method, path, caller!.User, caller.Client, reason);
+            ScopesLog.Refused(logger, context.Request.Method, path, caller.User, caller.Client, reason);
             await context.WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden by this client's limits", reason);
             return;
         }

@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using ImmichGateway.Audit;
+using ImmichGateway.Tests.Fixtures;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace ImmichGateway.Tests.Audit;
+
+/// <summary>The audit category's own console writer: the JSON console's lines, queued and written in batches.</summary>
+public sealed class AuditConsoleLoggerTests
+{
+    /// <summary>Records every write; the first one can be held until the test lets it go.</summary>
+    private sealed class RecordingStream(bool holdFirstWrite = false) : Stream
+    {
+        private readonly ManualResetEventSlim _release = new(!holdFirstWrite);
+        private readonly MemoryStream _written = new();
+
+        public ManualResetEventSlim FirstWriteStarted { get; } = new();
+        public int Writes { get; private set; }
+
+        public void Release() => _release.Set();
+
+        public string[] Lines()
+        {
+            lock (_written)
+            {
+                return Encoding.UTF8.GetString(_written.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            FirstWriteStarted.Set();
+            _release.Wait(TimeSpan.FromSeconds(10));
+            lock (_written)
+            {
+                Writes++;
+                _written.Write(buffer);
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Flush() { }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void AuditEvents_AreTheJsonConsoleLines_WithTypedState()
+    {
+        var output = new RecordingStream();
+        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        {
+            var logger = provider.CreateLogger(AuditExtensions.Category);
+            AuditLog.Request(logger, "GET", "/api/albums", "alice", "kiosk", 200, 1.5);
+            AuditLog.Request(logger, "PUT", "/api/assets", "bob", "phone", 403, 0.25);
+        } // disposing writes what is still queued
+
+        var lines = output.Lines().Select(line => JsonDocument.Parse(line).RootElement).ToArray();
+        Assert.Equal(2, lines.Length);
+        var first = lines[0];
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", first.GetProperty("Timestamp").GetString());
+        Assert.Equal(6001, first.GetProperty("EventId").GetInt32());
+        Assert.Equal("Information", first.GetProperty("LogLevel").GetString());
+        Assert.Equal(AuditExtensions.Category, first.GetProperty("Category").GetString());
+        Assert.Equal("GET /api/albums by alice/kiosk answered 200 in 1.5 ms", first.GetProperty("Message").GetString());
+        var state = first.GetProperty("State");
+        Assert.Equal("alice", state.GetProperty("User").GetString());
+        Assert.Equal("kiosk", state.GetProperty("Client").GetString());
+        Assert.Equal(JsonValueKind.Number, state.GetProperty("StatusCode").ValueKind);
+        Assert.Equal(200, state.GetProperty("StatusCode").GetInt32());
+        Assert.Equal(1.5, state.GetProperty("ElapsedMs").GetDouble());
+        Assert.Equal(0, first.GetProperty("Scopes").GetArrayLength());
+        Assert.Equal(403, lines[1].GetProperty("State").GetProperty("StatusCode").GetInt32());
+    }
+
+    [Fact]
+    public void EventsQueuedWhileAWriteIsSlow_AreWrittenTogether_NoneLost()
+    {
+        var output = new RecordingStream(holdFirstWrite: true);
+        const int events = 1_000;
+        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        {
+            var logger = provider.CreateLogger(AuditExtensions.Category);
+            AuditLog.Request(logger, "GET", "/api/first", "alice", "kiosk", 200, 1);
+            Assert.True(output.FirstWriteStarted.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the writer never wrote");
+            for (var i = 1; i < events; i++)
+            {
+                AuditLog.Request(logger, "GET", $"/api/{i}", "alice", "kiosk", 200, 1); // the request thread never waits
+            }
+            output.Release();
+        }
+
+        var lines = output.Lines();
+        Assert.Equal(events, lines.Length);
+        Assert.Equal(Enumerable.Range(1, events - 1).Select(i => $"/api/{i}"),
+            lines.Skip(1).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("State").GetProperty("Path").GetString()));
+        // ~250 KB of lines behind the held write: a handful of 64 KB writes, not one per event.
+        Assert.InRange(output.Writes, 2, 10);
+    }
+
+    [Fact]
+    public void OtherCategories_AreNotItsBusiness()
+    {
+        using var provider = new AuditConsoleLoggerProvider(new RecordingStream(), new object());
+
+        Assert.Same(NullLogger.Instance, provider.CreateLogger("ImmichGateway.Proxy.ProxyMetrics"));
+    }
+
+    private sealed class DevelopmentGateway : GatewayFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Development");
+        }
+    }
+
+    [Fact]
+    public async Task WhereConsoleLogsAreJson_TheAuditWriterReplacesTheConsoleLogger_ForTheAuditCategoryOnly()
+    {
+        await using var gateway = new GatewayFactory(); // environment "Testing": JSON console logs
+        await gateway.InitializeAsync();
+
+        Assert.Contains(gateway.Services.GetServices<ILoggerProvider>(), provider => provider is AuditConsoleLoggerProvider);
+        var rules = gateway.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value.Rules;
+        var consoleRule = Assert.Single(rules, rule => rule.ProviderName == typeof(ConsoleLoggerProvider).FullName && rule.CategoryName == AuditExtensions.Category);
+        Assert.Equal(LogLevel.None, consoleRule.LogLevel);
+    }
+
+    [Fact]
+    public async Task InDevelopment_TheAuditGoesToTheReadableConsole()
+    {
+        await using var gateway = new DevelopmentGateway();
+        await gateway.InitializeAsync();
+
+        Assert.DoesNotContain(gateway.Services.GetServices<ILoggerProvider>(), provider => provider is AuditConsoleLoggerProvider);
+    }
+}
