@@ -28,7 +28,14 @@ public sealed class MetricsEndpointTests
         Assert.Contains("immich_gateway_dependency_up{", text);
         Assert.Contains("dependency=\"immich\"", text);
         Assert.Contains("http_server_request_duration_seconds", text);
+        Assert.Contains("http_client_request_duration_seconds", text); // the calls to Immich
         Assert.Contains("dotnet_gc_", text); // runtime metrics
+        // Per-request duplicates of those two are not recorded (each would be a tag lookup on every request).
+        Assert.DoesNotContain("aspnetcore_authorization_attempts", text);
+        Assert.DoesNotContain("aspnetcore_authentication_authenticate_duration", text);
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", text);
+        Assert.DoesNotContain("aspnetcore_rate_limiting_requests", text);
+        Assert.DoesNotContain("http_client_active_requests", text);
     }
 
     [Fact]
