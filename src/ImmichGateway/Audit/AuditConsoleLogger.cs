@@ -56,7 +56,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         _output = output;
         _outputLock = outputLock;
         _json = new Utf8JsonWriter(_buffer);
-        _writer = Task.Factory.StartNew(WriteQueuedAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _writer = Task.Run(WriteQueuedAsync);
     }
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
