@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ImmichGateway benchmark: gateway vs bare YARP in front of the same fake Immich, plus a 2 GiB streamed upload.
 # Usage: bash bench/run.sh            (from anywhere; everything listens on 127.0.0.1 only)
-# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
+# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (10s: until the JIT has tiered the hot paths up — the
+#   gateway has more code to tier than bare YARP, and a short warm-up measures that, not its steady state),
+#   BENCH_THREADS (2), BENCH_CONNECTIONS (32),
 #   BENCH_LATENCY_CONNECTIONS (1), BENCH_LATENCY_DURATION (10s), BENCH_ROUNDS (2), BENCH_QUIET_PCT (15) and
 #   BENCH_QUIET_WAIT (15: before each measurement, wait up to that many seconds for other processes to use less
 #   than BENCH_QUIET_PCT % of the CPUs), BENCH_UPLOAD_BYTES (2147483648), BENCH_PORT_BASE (5301: upstream, +1 bare YARP,
@@ -16,7 +18,7 @@ BENCH=$ROOT/bench
 OUT=${BENCH_OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)}
 ART=$BENCH/results/artifacts
 DURATION=${BENCH_DURATION:-15s}
-WARMUP=${BENCH_WARMUP:-3s}
+WARMUP=${BENCH_WARMUP:-10s}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 LAT_CONNS=${BENCH_LATENCY_CONNECTIONS:-1}

@@ -141,6 +141,7 @@ internal static class ObservabilityExtensions
         "aspnetcore.routing.match_attempts", "aspnetcore.rate_limiting.active_request_leases",
         "aspnetcore.rate_limiting.request_lease.duration", "aspnetcore.rate_limiting.requests", "aspnetcore.memory_pool.rented",
         "http.client.active_requests", "http.client.request.time_in_queue",
+        "http.client.open_connections", // two updates per request (idle → active → idle), seven tags each
     ];
 
     /// <summary>Probes and scrapes every few seconds would drown the traces that matter.</summary>

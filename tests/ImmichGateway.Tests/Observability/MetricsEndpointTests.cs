@@ -36,6 +36,7 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain("aspnetcore_routing_match_attempts", text);
         Assert.DoesNotContain("aspnetcore_rate_limiting_requests", text);
         Assert.DoesNotContain("http_client_active_requests", text);
+        Assert.DoesNotContain("http_client_open_connections", text);
     }
 
     [Fact]
