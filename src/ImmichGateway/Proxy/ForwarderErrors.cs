@@ -9,9 +9,9 @@ namespace ImmichGateway.Proxy;
 /// </summary>
 internal static class ForwarderErrors
 {
-    public static async Task HandleAsync(HttpContext context, Func<Task> next)
+    public static async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
-        await next();
+        await next(context);
 
         var feature = context.GetForwarderErrorFeature();
         if (feature is null)

@@ -22,21 +22,21 @@ internal sealed class OpenConnectionRegistry : IDisposable
         _users.Changed += CloseRevoked;
     }
 
-    public Task TrackAsync(HttpContext context, Func<Task> next)
+    public Task TrackAsync(HttpContext context, RequestDelegate next)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ||
                       context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
         var caller = upgrade ? GatewayCaller.From(context.User) : null;
         var immichKey = caller is null ? null : _users.Current.ImmichKeyFor(caller.User);
-        return caller is null || immichKey is null ? next() : TrackOpenAsync(context, caller, immichKey, next);
+        return caller is null || immichKey is null ? next(context) : TrackOpenAsync(context, caller, immichKey, next);
     }
 
-    private async Task TrackOpenAsync(HttpContext context, GatewayCaller caller, string immichKey, Func<Task> next)
+    private async Task TrackOpenAsync(HttpContext context, GatewayCaller caller, string immichKey, RequestDelegate next)
     {
         _open[context] = (caller, immichKey);
         try
         {
-            await next();
+            await next(context);
         }
         finally
         {

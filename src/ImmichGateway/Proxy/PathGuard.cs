@@ -9,7 +9,7 @@ namespace ImmichGateway.Proxy;
 /// </summary>
 internal static class PathGuard
 {
-    public static Task CheckAsync(HttpContext context, Func<Task> next)
+    public static Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw) || raw[0] != '/')
@@ -21,7 +21,7 @@ internal static class PathGuard
         return IsAmbiguous(path)
             ? context.WriteProblemAsync(StatusCodes.Status400BadRequest, "Ambiguous request path",
                 "The path contains an encoded slash, a dot segment or an empty segment; send the plain path.").AsTask()
-            : next();
+            : next(context);
     }
 
     internal static bool IsAmbiguous(ReadOnlySpan<char> path)

@@ -11,7 +11,7 @@ namespace ImmichGateway.Proxy;
 /// </summary>
 internal static class RequestBodyLimits
 {
-    public static Task ApplyAsync(HttpContext context, Func<Task> next)
+    public static Task ApplyAsync(HttpContext context, RequestDelegate next)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -35,6 +35,6 @@ internal static class RequestBodyLimits
                 sizeFeature.MaxRequestBodySize = limit;
             }
         }
-        return next();
+        return next(context);
     }
 }

@@ -53,16 +53,18 @@ internal static class RateLimitExtensions
         return Bucket(new BucketKey(caller.User, caller.Client, own?.PermitLimit ?? defaults.PermitLimit, own?.TokensPerSecond ?? defaults.TokensPerSecond));
     }
 
-    // No string building and no closure per request: the key is a struct and the factory reads its settings from it.
-    private static RateLimitPartition<BucketKey> Bucket(BucketKey key) =>
-        RateLimitPartition.GetTokenBucketLimiter(key, static key => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = key.Permits,
-            TokensPerPeriod = key.PerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+    // No string building and no closure per request: the key is a struct and the (static) factory reads its settings
+    // from it. (RateLimitPartition.GetTokenBucketLimiter would wrap the factory in a new closure on every call.)
+    private static RateLimitPartition<BucketKey> Bucket(BucketKey key) => new(key, CreateBucket);
+
+    private static readonly Func<BucketKey, RateLimiter> CreateBucket = static key => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = key.Permits,
+        TokensPerPeriod = key.PerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

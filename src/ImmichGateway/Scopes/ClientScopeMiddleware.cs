@@ -25,7 +25,7 @@ internal sealed class ClientScopeMiddleware(
     {
         var caller = GatewayCaller.From(context.User);
         var scope = caller?.KeySha256 is { } hash ? users.Current.ScopeFor(hash) : ClientScope.Unlimited;
-        if (ReferenceEquals(scope, ClientScope.Unlimited))
+        if (!scope.LimitsRequests)
         {
             return next(context); // most clients: nothing to check, nothing allocated
         }
