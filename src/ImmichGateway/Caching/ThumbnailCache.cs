@@ -38,6 +38,25 @@ internal sealed class ThumbnailCache(
     private readonly CachingOptions _options = options.Value;
 
     /// <summary>
+    /// The hot path, without an await: the caller holds an access record in this process and the image, as asked
+    /// for, is in this process's memory. Null when anything else is needed (then <see cref="ServeAsync"/>).
+    /// </summary>
+    public IResult? TryServeFromMemory(Guid asset, ImageFormat? format, HttpContext context)
+    {
+        if (!TryReadQuery(context.Request.Query, out var size, out var edited, out var version) ||
+            GatewayCaller.From(context.User) is not { } caller || users.Current.ImmichKeyFor(caller.User) is not { } immichKey ||
+            !access.HasLocal(CacheKeys.UserHash(immichKey), asset) ||
+            !images.TryGetLocal(CacheKeys.Image(asset, size, edited), out var entry) ||
+            (version is not null && version != entry!.Version) ||
+            (format is not null && !format.Matches(entry!.ContentType)))
+        {
+            return null;
+        }
+        metrics.Hit(CacheMetrics.Thumbnails);
+        return new CachedImageResult(entry!, hit: true, metrics);
+    }
+
+    /// <summary>
     /// The answer, or null when this is not a request the cache answers (another size, a parameter it does not know,
     /// a user without an Immich key): the caller forwards it as before.
     /// </summary>

@@ -113,17 +113,23 @@ internal static class ReferenceAssets
     /// otherwise forwarded without <c>format</c> (not an Immich parameter), with conditional and range headers, so
     /// ETags, 304s and redirects behave as Immich's do.
     /// </summary>
-    public static async Task<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ThumbnailCache cache)
+    public static ValueTask<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ThumbnailCache cache)
     {
         if (format is not (null or "jpeg" or "webp"))
         {
-            return BadRequest("format must be jpeg or webp.");
+            return ValueTask.FromResult(BadRequest("format must be jpeg or webp."));
         }
-        return await cache.ServeAsync(id, ImageFormat.FromName(format), request.HttpContext)
+        var imageFormat = ImageFormat.FromName(format);
+        return cache.TryServeFromMemory(id, imageFormat, request.HttpContext) is { } hit
+            ? ValueTask.FromResult(hit) // most requests of a photo grid: nothing to wait for
+            : new ValueTask<IResult>(ServeThumbnailAsync(id, imageFormat, request, cache));
+    }
+
+    private static async Task<IResult> ServeThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache) =>
+        await cache.ServeAsync(id, format, request.HttpContext)
             ?? await ForwardAsync(request.HttpContext.RequestServices.GetRequiredService<ImmichClient>(), HttpMethod.Get,
                 $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null, request.HttpContext.RequestAborted,
                 configure: message => CopyConditionalHeaders(request, message));
-    }
 
     public static Task<IResult> RestoreAsync(Guid id, HttpContext context, ImmichClient immich) =>
         ForwardAsync(immich, HttpMethod.Post, "api/trash/restore/assets", Json(new { ids = new[] { id } }), context.RequestAborted);

@@ -1,0 +1,68 @@
+"""Share of CPU samples per pipeline component, from `perf script -F comm,tid,ip,sym,dso` output.
+
+A sample is charged to the deepest (closest to the leaf) frame that names a component, so "authentication" is the
+authentication code itself, not the rest of the pipeline it awaits. Frames that name no component are "other"
+(mostly the kernel's scheduler and interrupt paths). Usage: python3 breakdown.py perf.txt [more.txt ...]
+"""
+import collections
+import sys
+
+COMPONENTS = [  # (label, substring of a frame); order matters only within a frame
+    ('kestrel', 'Microsoft.AspNetCore.Server.Kestrel'), ('hosting', 'Microsoft.AspNetCore.Hosting'),
+    ('metrics (OpenTelemetry)', 'OpenTelemetry'), ('metrics (System.Diagnostics)', 'System.Diagnostics.Metrics'),
+    ('forwarded headers', 'ForwardedHeadersMiddleware'), ('audit', 'ImmichGateway.Audit'),
+    ('logging', 'Microsoft.Extensions.Logging'), ('exception handler', 'ExceptionHandlerMiddleware'),
+    ('status code pages', 'StatusCodePagesMiddleware'), ('path guard', 'PathGuard'),
+    ('routing', 'Microsoft.AspNetCore.Routing'), ('cors', 'Microsoft.AspNetCore.Cors'),
+    ('authentication', 'Microsoft.AspNetCore.Authentication'), ('authentication', 'ImmichGateway.Auth.ClientKey'),
+    ('authentication', 'ImmichGateway.Keys'), ('authorization', 'Microsoft.AspNetCore.Authorization'),
+    ('authorization', 'ImmichGateway.Proxy.ImmichRouteAuthorization'), ('authorization', 'GatewayAuthorizationResultHandler'),
+    ('client scopes', 'ImmichGateway.Scopes'), ('rate limiter', 'RateLimiting'),
+    ('dependency injection', 'Microsoft.Extensions.DependencyInjection'),
+    ('gateway proxy middleware', 'ForwarderErrors'), ('gateway proxy middleware', 'RequestBodyLimits'),
+    ('gateway proxy middleware', 'OpenConnectionRegistry'), ('gateway transforms', 'CredentialTransformProvider'),
+    ('gateway transforms', 'ScopeNarrowing'), ('gateway transforms', 'CacheEviction'), ('yarp', 'Yarp.ReverseProxy'),
+    ('cache', 'ImmichGateway.Caching'), ('reference api', 'ImmichGateway.Reference'),
+    ('httpclient', 'System.Net.Http'), ('sockets', 'System.Net.Sockets'), ('pipelines', 'System.IO.Pipelines'),
+    ('thread pool', 'PortableThreadPool'), ('thread pool', 'ThreadPoolWorkQueue'),
+    ('runtime (GC, stubs, copies)', 'libcoreclr'), ('kernel: send', 'sys_sendto'), ('kernel: send', 'sys_sendmsg'),
+    ('kernel: send', 'sys_writev'), ('kernel: receive', 'sys_recvfrom'), ('kernel: epoll', 'epoll'),
+    ('kernel: write (logs)', 'ksys_write'),
+]
+
+
+def samples(path):
+    stack = []
+    for line in open(path, errors='replace'):
+        if not line.strip():
+            if stack:
+                yield stack
+            stack = []
+        elif line.startswith((' ', '\t')):
+            stack.append(line.strip())
+    if stack:
+        yield stack
+
+
+def component(stack):
+    for frame in stack:  # leaf first
+        for label, needle in COMPONENTS:
+            if needle in frame:
+                return label
+    return 'other'
+
+
+def main(paths):
+    shares = {}
+    for path in paths:
+        counts = collections.Counter(component(stack) for stack in samples(path))
+        total = sum(counts.values()) or 1
+        shares[path] = {label: 100 * n / total for label, n in counts.items()}
+    labels = sorted({l for s in shares.values() for l in s}, key=lambda l: -max(s.get(l, 0) for s in shares.values()))
+    print(f"{'component':30}" + ''.join(f'{p[-24:]:>26}' for p in paths))
+    for label in labels:
+        print(f'{label:30}' + ''.join(f'{shares[p].get(label, 0):25.1f}%' for p in paths))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
