@@ -6,8 +6,8 @@
 #   gateway-uncached the same through the gateway, uncached (an unknown query parameter): Immich every time
 #   nginx            nginx proxy_pass (keepalive) relaying the same thumbnail from the same upstream
 # The upstream answers after BENCH_DELAY_MS (3): a realistic Immich reading a thumbnail from disk.
-# Usage: bash bench/cache/run.sh     Knobs: BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_THREADS (2),
-#   BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_DELAY_MS (3), BENCH_PORT_BASE (5401), BENCH_AUDIT (off|on),
+# Usage: bash bench/cache/run.sh     Knobs: BENCH_DURATION (10s), BENCH_WARMUP (10s: until the JIT has tiered the hot
+#   paths up), BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_DELAY_MS (3), BENCH_PORT_BASE (5401), BENCH_AUDIT (off|on),
 #   BENCH_QUIET_WAIT (20), BENCH_QUIET_PCT (15), BENCH_GATEWAY_REF (HEAD; "worktree" builds the working tree).
 # Needs wrk, nginx (apt-get install nginx-light) and redis-server. Raw output: bench/results/cache-<timestamp>/.
 set -euo pipefail
@@ -15,7 +15,7 @@ export LC_ALL=C
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/../.." && pwd)
 DURATION=${BENCH_DURATION:-10s}
-WARMUP=${BENCH_WARMUP:-3s}
+WARMUP=${BENCH_WARMUP:-10s}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 ROUNDS=${BENCH_ROUNDS:-2}

@@ -26,6 +26,10 @@ internal static class PathGuard
 
     internal static bool IsAmbiguous(ReadOnlySpan<char> path)
     {
+        if (path.IndexOfAny('\\', '%', '.') < 0 && !path.Contains("//", StringComparison.Ordinal))
+        {
+            return false; // nothing to encode, no dot, no empty segment: most requests, decided in two vectorised scans
+        }
         if (path.Contains('\\') || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) ||
             path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
         {
