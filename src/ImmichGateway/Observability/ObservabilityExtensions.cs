@@ -142,6 +142,7 @@ internal static class ObservabilityExtensions
         "aspnetcore.rate_limiting.request_lease.duration", "aspnetcore.rate_limiting.requests", "aspnetcore.memory_pool.rented",
         "http.client.active_requests", "http.client.request.time_in_queue",
         "http.client.open_connections", // two updates per request (idle → active → idle), seven tags each
+        "http.server.active_requests",  // two updates per request; rate × duration of the histogram gives the same
     ];
 
     /// <summary>Probes and scrapes every few seconds would drown the traces that matter.</summary>

@@ -37,6 +37,7 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain("aspnetcore_rate_limiting_requests", text);
         Assert.DoesNotContain("http_client_active_requests", text);
         Assert.DoesNotContain("http_client_open_connections", text);
+        Assert.DoesNotContain("http_server_active_requests", text);
     }
 
     [Fact]
