@@ -65,12 +65,25 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var line = new AuditLine(DateTimeOffset.UtcNow, logLevel, eventId, formatter(state, exception), exception,
-            state is IReadOnlyList<KeyValuePair<string, object?>> properties ? [.. properties] : null);
+        var line = new AuditLine(DateTimeOffset.UtcNow, logLevel, eventId, formatter(state, exception), exception, Copy(state));
         if (!_queue.Writer.TryWrite(line))
         {
             WriteNow(line); // full, or shutting down: never lose an event
         }
+    }
+
+    private static KeyValuePair<string, object?>[]? Copy<TState>(TState state)
+    {
+        if (state is not IReadOnlyList<KeyValuePair<string, object?>> properties)
+        {
+            return null;
+        }
+        var copy = new KeyValuePair<string, object?>[properties.Count]; // by index: no enumerator to allocate
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = properties[i];
+        }
+        return copy;
     }
 
     private async Task WriteQueuedAsync()
