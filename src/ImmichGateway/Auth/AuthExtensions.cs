@@ -20,11 +20,14 @@ internal static class AuthExtensions
             .Validate(o => !o.Enabled || Uri.TryCreate(o.Authority, UriKind.Absolute, out _), $"{OidcOptions.SectionName}:Authority must be an absolute URL.")
             .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.Audience), $"{OidcOptions.SectionName}:Audience is required when {OidcOptions.SectionName}:Authority is set.");
 
-        // The client-key scheme is the default and hands bearer-only requests to JwtBearer itself (its forward
-        // selector): one handler per request, not a policy scheme in front of two.
-        builder.Services.AddAuthentication(GatewayAuthDefaults.ClientKeyScheme)
-            .AddScheme<AuthenticationSchemeOptions, ClientKeyAuthenticationHandler>(GatewayAuthDefaults.ClientKeyScheme,
-                options => options.ForwardDefaultSelector = SelectScheme)
+        // The client-key scheme is the default and hands bearer-only requests to JwtBearer itself: one handler per
+        // request, not a policy scheme in front of two.
+        builder.Services.AddTransient<ClientKeyAuthenticationHandler>();
+        builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = GatewayAuthDefaults.ClientKeyScheme;
+                options.AddScheme<ClientKeyAuthenticationHandler>(GatewayAuthDefaults.ClientKeyScheme, displayName: null);
+            })
             .AddJwtBearer(GatewayAuthDefaults.BearerScheme, _ => { });
 
         builder.Services.AddOptions<JwtBearerOptions>(GatewayAuthDefaults.BearerScheme)
@@ -49,13 +52,5 @@ internal static class AuthExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GatewayAuthorizationResultHandler>();
         return builder;
-    }
-
-    private static string SelectScheme(HttpContext context)
-    {
-        var headers = context.Request.Headers;
-        return headers.ContainsKey(ImmichHeaders.ApiKey) || !headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? GatewayAuthDefaults.ClientKeyScheme
-            : GatewayAuthDefaults.BearerScheme;
     }
 }

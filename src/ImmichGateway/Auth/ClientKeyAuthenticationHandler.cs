@@ -1,40 +1,77 @@
-using System.Text.Encodings.Web;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Auth;
 
-/// <summary>Authenticates a gateway client key sent in <c>x-api-key</c>, where Immich clients already put a key.</summary>
-internal sealed class ClientKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory loggerFactory,
-    UrlEncoder encoder,
-    GatewayUsersStore users)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+/// <summary>
+/// Authenticates a gateway client key sent in <c>x-api-key</c>, where Immich clients already put a key; a request that
+/// carries only a bearer token is handed to the bearer scheme. It implements <see cref="IAuthenticationHandler"/>
+/// directly: the <c>AuthenticationHandler&lt;T&gt;</c> base creates a logger (under the logger factory's lock), looks up
+/// its options and builds an events object for every request, none of which a key lookup needs.
+/// </summary>
+internal sealed class ClientKeyAuthenticationHandler(GatewayUsersStore users, ILogger<ClientKeyAuthenticationHandler> logger)
+    : IAuthenticationHandler
 {
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    private AuthenticationScheme _scheme = null!;
+    private HttpContext _context = null!;
+    private Task<AuthenticateResult>? _result;
+
+    public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
-        var values = Request.Headers[ImmichHeaders.ApiKey];
+        _scheme = scheme;
+        _context = context;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Once per request: a second call (the 401 writer asks why) gets the same result, logged once.</summary>
+    public Task<AuthenticateResult> AuthenticateAsync() =>
+        _result ??= IsBearerOnly ? _context.AuthenticateAsync(GatewayAuthDefaults.BearerScheme) : Task.FromResult(Authenticate());
+
+    public Task ChallengeAsync(AuthenticationProperties? properties) =>
+        IsBearerOnly ? _context.ChallengeAsync(GatewayAuthDefaults.BearerScheme, properties) : Refuse(StatusCodes.Status401Unauthorized);
+
+    public Task ForbidAsync(AuthenticationProperties? properties) =>
+        IsBearerOnly ? _context.ForbidAsync(GatewayAuthDefaults.BearerScheme, properties) : Refuse(StatusCodes.Status403Forbidden);
+
+    /// <summary>A key in <c>x-api-key</c> takes precedence; without one, a bearer token goes to the bearer scheme.</summary>
+    private bool IsBearerOnly
+    {
+        get
+        {
+            var headers = _context.Request.Headers;
+            return !headers.ContainsKey(ImmichHeaders.ApiKey) &&
+                   headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private AuthenticateResult Authenticate()
+    {
+        var values = _context.Request.Headers[ImmichHeaders.ApiKey];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
         if (values.Count > 1)
         {
-            return Task.FromResult(AuthenticateResult.Fail(AuthMessages.SeveralKeys));
+            return AuthenticateResult.Fail(AuthMessages.SeveralKeys);
         }
 
         switch (users.Current.FindByKey(values[0], out var client, out var immichKeyUser))
         {
             case KeyMatch.Client:
-                return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(client!.Principal, Scheme.Name)));
+                return AuthenticateResult.Success(new AuthenticationTicket(client!.Principal, _scheme.Name));
             case KeyMatch.ImmichKey:
-                AuthLog.ImmichKeyPresented(Logger, immichKeyUser!);
-                return Task.FromResult(AuthenticateResult.Fail(AuthMessages.ImmichKeyPresented));
+                AuthLog.ImmichKeyPresented(logger, immichKeyUser!);
+                return AuthenticateResult.Fail(AuthMessages.ImmichKeyPresented);
             default:
-                return Task.FromResult(AuthenticateResult.Fail(AuthMessages.UnknownKey));
+                return AuthenticateResult.Fail(AuthMessages.UnknownKey);
         }
+    }
+
+    private Task Refuse(int status)
+    {
+        _context.Response.StatusCode = status;
+        return Task.CompletedTask;
     }
 }
