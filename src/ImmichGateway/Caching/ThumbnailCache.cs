@@ -43,17 +43,13 @@ internal sealed class ThumbnailCache(
     /// </summary>
     public IResult? TryServeFromMemory(Guid asset, ImageFormat? format, HttpContext context)
     {
-        if (!TryReadQuery(context.Request.Query, out var size, out var edited, out var version) ||
-            GatewayCaller.From(context.User) is not { } caller || users.Current.ImmichKeyFor(caller.User) is not { } immichKey ||
-            !access.HasLocal(CacheKeys.UserHash(immichKey), asset) ||
-            !images.TryGetLocal(CacheKeys.Image(asset, size, edited), out var entry) ||
-            (version is not null && version != entry!.Version) ||
-            (format is not null && !format.Matches(entry!.ContentType)))
+        if (Describe(asset, context) is not { } request || !access.HasLocal(request.User, asset) ||
+            CachedLocally(request) is not { Entry: var entry } || (format is not null && !format.Matches(entry.ContentType)))
         {
             return null;
         }
         metrics.Hit(CacheMetrics.Thumbnails);
-        return new CachedImageResult(entry!, hit: true, metrics);
+        return new CachedImageResult(entry, hit: true, metrics);
     }
 
     /// <summary>
@@ -62,12 +58,10 @@ internal sealed class ThumbnailCache(
     /// </summary>
     public async Task<IResult?> ServeAsync(Guid asset, ImageFormat? format, HttpContext context)
     {
-        if (!TryReadQuery(context.Request.Query, out var size, out var edited, out var version) ||
-            GatewayCaller.From(context.User) is not { } caller || users.Current.ImmichKeyFor(caller.User) is not { } immichKey)
+        if (Describe(asset, context) is not { } request)
         {
             return null;
         }
-        var request = new ThumbnailRequest(asset, size, edited, version, CacheKeys.UserHash(immichKey), CacheKeys.Image(asset, size, edited));
 
         var outcome = await NativeAsync(request, context);
         if (outcome is not Image { Entry: var entry, Hit: var hit })
@@ -133,6 +127,13 @@ internal sealed class ThumbnailCache(
         }
         return outcome;
     }
+
+    /// <summary>What is asked for and by whom; null when the cache does not answer this request.</summary>
+    private ThumbnailRequest? Describe(Guid asset, HttpContext context) =>
+        TryReadQuery(context.Request.Query, out var size, out var edited, out var version) &&
+        GatewayCaller.From(context.User) is { } caller && users.Current.ImmichKeyFor(caller.User) is { } immichKey
+            ? new ThumbnailRequest(asset, size, edited, version, CacheKeys.UserHash(immichKey), CacheKeys.Image(asset, size, edited))
+            : null;
 
     private Image? CachedLocally(ThumbnailRequest request) =>
         images.TryGetLocal(request.Key, out var entry) && Current(entry!, request) ? new Image(entry!, Hit: true) : null;
