@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using ImmichGateway.Observability;
@@ -49,6 +50,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly ArrayBufferWriter<byte> _buffer = new(FlushBytes * 2);
     private readonly Utf8JsonWriter _json;
+    private readonly char[] _message = new char[4096]; // the writer's: formatting a message allocates nothing
     private readonly Task _writer;
 
     public AuditConsoleLogger(Stream output, object outputLock)
@@ -65,7 +67,9 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var line = new AuditLine(DateTimeOffset.UtcNow, logLevel, eventId, formatter(state, exception), exception, Copy(state));
+        var line = typeof(TState) == typeof(AuditEntry)
+            ? new AuditLine(DateTime.UtcNow, logLevel, eventId, Unsafe.As<TState, AuditEntry>(ref state), null, exception, null) // the request's event: queued as it is
+            : new AuditLine(DateTime.UtcNow, logLevel, eventId, null, formatter(state, exception), exception, Copy(state));
         if (!_queue.Writer.TryWrite(line))
         {
             WriteNow(line); // full, or shutting down: never lose an event
@@ -118,44 +122,101 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
     }
 
     /// <summary>The JSON console formatter's shape: Timestamp, EventId, LogLevel, Category, Message, State, Scopes.</summary>
-    private void Append(AuditLine line)
+    private void Append(in AuditLine line)
     {
         var json = _json;
         json.Reset(_buffer);
         json.WriteStartObject();
         Span<char> timestamp = stackalloc char[32];
-        line.Timestamp.UtcDateTime.TryFormat(timestamp, out var length, ObservabilityExtensions.LogTimestampFormat, CultureInfo.InvariantCulture);
-        json.WriteString("Timestamp", timestamp[..length]);
-        json.WriteNumber("EventId", line.EventId.Id);
-        json.WriteString("LogLevel", line.Level.ToString());
-        json.WriteString("Category", AuditExtensions.Category);
-        json.WriteString("Message", line.Message);
-        if (line.Exception is { } exception)
+        line.Timestamp.TryFormat(timestamp, out var length, ObservabilityExtensions.LogTimestampFormat, CultureInfo.InvariantCulture);
+        json.WriteString(Names.Timestamp, timestamp[..length]);
+        json.WriteNumber(Names.EventId, line.EventId.Id);
+        json.WriteString(Names.LogLevel, line.Level.ToString());
+        json.WriteString(Names.Category, Names.AuditCategory);
+        if (line.Entry is { } entry)
         {
-            json.WriteString("Exception", exception.ToString());
+            WriteEntry(json, entry, line.Exception);
         }
-        if (line.State is { } properties)
+        else
         {
-            json.WriteStartObject("State");
-            foreach (var (name, value) in properties)
+            json.WriteString(Names.Message, line.Message);
+            WriteException(json, line.Exception);
+            if (line.State is { } properties)
             {
-                switch (value)
+                json.WriteStartObject(Names.State);
+                foreach (var (name, value) in properties)
                 {
-                    case null: json.WriteNull(name); break;
-                    case int number: json.WriteNumber(name, number); break;
-                    case long number: json.WriteNumber(name, number); break;
-                    case double number: json.WriteNumber(name, number); break;
-                    case bool flag: json.WriteBoolean(name, flag); break;
-                    default: json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+                    switch (value)
+                    {
+                        case null: json.WriteNull(name); break;
+                        case int number: json.WriteNumber(name, number); break;
+                        case long number: json.WriteNumber(name, number); break;
+                        case double number: json.WriteNumber(name, number); break;
+                        case bool flag: json.WriteBoolean(name, flag); break;
+                        default: json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+                    }
                 }
+                json.WriteEndObject();
             }
-            json.WriteEndObject();
         }
-        json.WriteStartArray("Scopes");
+        json.WriteStartArray(Names.Scopes);
         json.WriteEndArray();
         json.WriteEndObject();
         json.Flush();
         _buffer.Write("\n"u8);
+    }
+
+    /// <summary>The request's event, written from its fields: the same message and properties as the generic path.</summary>
+    private void WriteEntry(Utf8JsonWriter json, in AuditEntry entry, Exception? exception)
+    {
+        if (entry.TryFormatMessage(_message, out var length))
+        {
+            json.WriteString(Names.Message, _message.AsSpan(0, length));
+        }
+        else
+        {
+            json.WriteString(Names.Message, entry.ToString()); // a path longer than the buffer
+        }
+        WriteException(json, exception);
+        json.WriteStartObject(Names.State);
+        json.WriteString(Names.Method, entry.Method);
+        json.WriteString(Names.Path, entry.Path);
+        json.WriteString(Names.User, entry.User);
+        json.WriteString(Names.Client, entry.Client);
+        json.WriteNumber(Names.StatusCode, entry.StatusCode);
+        json.WriteNumber(Names.ElapsedMs, entry.ElapsedMs);
+        json.WriteString(Names.OriginalFormat, Names.Template);
+        json.WriteEndObject();
+    }
+
+    private static void WriteException(Utf8JsonWriter json, Exception? exception)
+    {
+        if (exception is not null)
+        {
+            json.WriteString(Names.Exception, exception.ToString());
+        }
+    }
+
+    /// <summary>Property names and constant values, escaped once.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode(nameof(Timestamp));
+        public static readonly JsonEncodedText EventId = JsonEncodedText.Encode(nameof(EventId));
+        public static readonly JsonEncodedText LogLevel = JsonEncodedText.Encode(nameof(LogLevel));
+        public static readonly JsonEncodedText Category = JsonEncodedText.Encode(nameof(Category));
+        public static readonly JsonEncodedText Message = JsonEncodedText.Encode(nameof(Message));
+        public static readonly JsonEncodedText Exception = JsonEncodedText.Encode(nameof(Exception));
+        public static readonly JsonEncodedText State = JsonEncodedText.Encode(nameof(State));
+        public static readonly JsonEncodedText Scopes = JsonEncodedText.Encode(nameof(Scopes));
+        public static readonly JsonEncodedText Method = JsonEncodedText.Encode(nameof(AuditEntry.Method));
+        public static readonly JsonEncodedText Path = JsonEncodedText.Encode(nameof(AuditEntry.Path));
+        public static readonly JsonEncodedText User = JsonEncodedText.Encode(nameof(AuditEntry.User));
+        public static readonly JsonEncodedText Client = JsonEncodedText.Encode(nameof(AuditEntry.Client));
+        public static readonly JsonEncodedText StatusCode = JsonEncodedText.Encode(nameof(AuditEntry.StatusCode));
+        public static readonly JsonEncodedText ElapsedMs = JsonEncodedText.Encode(nameof(AuditEntry.ElapsedMs));
+        public static readonly JsonEncodedText OriginalFormat = JsonEncodedText.Encode("{OriginalFormat}");
+        public static readonly JsonEncodedText AuditCategory = JsonEncodedText.Encode(AuditExtensions.Category);
+        public static readonly JsonEncodedText Template = JsonEncodedText.Encode(AuditLog.Template);
     }
 
     private void Flush()
@@ -186,9 +247,10 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
     }
 
     /// <summary>
-    /// What is kept of an event. The state is copied on the caller's thread: the logging generators may hand out a
-    /// pooled state object that is reused as soon as <see cref="Log{TState}"/> returns.
+    /// What is kept of an event: the request's <see cref="AuditEntry"/> as it is, or for any other event its message and
+    /// a copy of its state, taken on the caller's thread (the logging generator hands out a pooled state object that
+    /// is reused as soon as <see cref="Log{TState}"/> returns).
     /// </summary>
-    private sealed record AuditLine(DateTimeOffset Timestamp, LogLevel Level, EventId EventId, string Message, Exception? Exception,
-        KeyValuePair<string, object?>[]? State);
+    private readonly record struct AuditLine(DateTime Timestamp, LogLevel Level, EventId EventId, AuditEntry? Entry, string? Message,
+        Exception? Exception, KeyValuePair<string, object?>[]? State);
 }

@@ -85,6 +85,50 @@ public sealed class AuditConsoleLoggerTests
         Assert.Equal(403, lines[1].GetProperty("State").GetProperty("StatusCode").GetInt32());
     }
 
+    private static readonly Action<ILogger, string, string, string, string, int, double, Exception?> GenericAuditEvent =
+        LoggerMessage.Define<string, string, string, string, int, double>(LogLevel.Information, new EventId(6001), AuditLog.Template);
+
+    [Fact]
+    public void TheRequestEventsTypedState_WritesTheSameLineAsAnyOtherState()
+    {
+        var output = new RecordingStream();
+        var longPath = "/api/" + new string('a', 5_000); // longer than the writer's message buffer
+        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        {
+            var logger = provider.CreateLogger(AuditExtensions.Category);
+            foreach (var path in new[] { "/api/albums/\"quoted\"+ü", longPath })
+            {
+                AuditLog.Request(logger, "GET", path, "alice", "kiosk", 200, 0.1234);    // the typed fast path
+                GenericAuditEvent(logger, "GET", path, "alice", "kiosk", 200, 0.1234, null); // the generic path: message and copied state
+            }
+        }
+
+        var lines = output.Lines().Select(WithoutTimestamp).ToArray();
+        Assert.Equal(4, lines.Length);
+        Assert.Equal(lines[1], lines[0]);
+        Assert.Equal(lines[3], lines[2]);
+        Assert.Contains("by alice/kiosk answered 200 in 0.1234 ms", lines[0]);
+        Assert.Contains(new string('a', 5_000) + " by alice/kiosk", lines[2]);
+
+        static string WithoutTimestamp(string line)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            Assert.True(json.Remove("Timestamp"));
+            return json.ToJsonString();
+        }
+    }
+
+    [Fact]
+    public void TheRequestEventsState_ReadsAsTheGeneratorsPropertyList()
+    {
+        var entry = new AuditEntry("PUT", "/api/assets", "bob", "phone", 403, 0.25);
+
+        Assert.Equal(["Method", "Path", "User", "Client", "StatusCode", "ElapsedMs", "{OriginalFormat}"], entry.Select(p => p.Key));
+        Assert.Equal(["PUT", "/api/assets", "bob", "phone", 403, 0.25, AuditLog.Template], entry.Select(p => p.Value));
+        Assert.Equal("PUT /api/assets by bob/phone answered 403 in 0.25 ms", AuditEntry.Format(entry, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => entry[7]);
+    }
+
     [Fact]
     public void EventsQueuedWhileAWriteIsSlow_AreWrittenTogether_NoneLost()
     {
