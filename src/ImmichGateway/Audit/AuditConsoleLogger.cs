@@ -99,7 +99,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
             {
                 while (reader.TryRead(out var line))
                 {
-                    Append(line);
+                    AppendSafely(line);
                     if (_buffer.WrittenCount >= FlushBytes)
                     {
                         Flush();
@@ -116,8 +116,27 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
     {
         lock (_buffer)
         {
-            Append(line);
+            AppendSafely(line);
             Flush();
+        }
+    }
+
+    /// <summary>
+    /// An event that cannot be formatted (a state value whose <c>ToString</c> throws) must not stop the writer nor
+    /// leave half a line in the batch: the lines before it are written, and it is replaced by a line that says so.
+    /// </summary>
+    private void AppendSafely(in AuditLine line)
+    {
+        var lineStart = _buffer.WrittenCount;
+        try
+        {
+            Append(line);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Flush(lineStart);
+            Append(new AuditLine(line.Timestamp, line.Level, line.EventId, null,
+                $"This event could not be written: formatting it threw {exception.GetType().Name}.", null, null));
         }
     }
 
@@ -219,17 +238,21 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         public static readonly JsonEncodedText Template = JsonEncodedText.Encode(AuditLog.Template);
     }
 
-    private void Flush()
+    private void Flush() => Flush(_buffer.WrittenCount);
+
+    /// <summary>Writes the first <paramref name="length"/> bytes of the batch and empties it.</summary>
+    private void Flush(int length)
     {
-        if (_buffer.WrittenCount == 0)
+        if (length == 0)
         {
+            _buffer.ResetWrittenCount();
             return;
         }
         try
         {
             lock (_outputLock)
             {
-                _output.Write(_buffer.WrittenSpan);
+                _output.Write(_buffer.WrittenSpan[..length]);
                 _output.Flush();
             }
         }

@@ -154,6 +154,33 @@ public sealed class AuditConsoleLoggerTests
         Assert.InRange(output.Writes, 2, 10);
     }
 
+    private sealed class ThrowingToString
+    {
+        public override string ToString() => throw new FormatException("no text for this value");
+    }
+
+    [Fact]
+    public void AnEventThatCannotBeFormatted_IsReplacedByALineSayingSo_AndTheWriterGoesOn()
+    {
+        var output = new RecordingStream();
+        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        {
+            var logger = provider.CreateLogger(AuditExtensions.Category);
+            AuditLog.Request(logger, "GET", "/api/before", "alice", "kiosk", 200, 1);
+            KeyValuePair<string, object?>[] state = [new("Fine", "text"), new("Broken", new ThrowingToString())];
+            logger.Log(LogLevel.Warning, new EventId(6999), state, null, (_, _) => "a broken event");
+            AuditLog.Request(logger, "GET", "/api/after", "alice", "kiosk", 200, 1);
+        }
+
+        var lines = output.Lines().Select(line => JsonDocument.Parse(line).RootElement).ToArray(); // every line whole
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("/api/before", lines[0].GetProperty("State").GetProperty("Path").GetString());
+        Assert.Equal(6999, lines[1].GetProperty("EventId").GetInt32());
+        Assert.Equal("Warning", lines[1].GetProperty("LogLevel").GetString());
+        Assert.Equal("This event could not be written: formatting it threw FormatException.", lines[1].GetProperty("Message").GetString());
+        Assert.Equal("/api/after", lines[2].GetProperty("State").GetProperty("Path").GetString());
+    }
+
     [Fact]
     public void OtherCategories_AreNotItsBusiness()
     {
