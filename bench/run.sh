@@ -219,7 +219,7 @@ for target in gateway bareyarp gateway-quiet; do
     done
 done
 
-printf 'round\tmode\ttarget\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tsocket_errors\tproxy_cpu_us_per_req\tforeign_cpu_pct\n' >"$OUT/wrk.tsv"
+printf 'round\tmode\ttarget\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tsocket_errors\tproxy_cpu_us_per_req\tforeign_cpu_pct\tupstream_cpu_us_per_req\twrk_cpu_us_per_req\n' >"$OUT/wrk.tsv"
 ours() { local sum=0 name; for name in "${!PID[@]}"; do sum=$((sum + $(cpu_ticks "${PID[$name]}"))); done; echo "$sum"; }
 # wait_quiet: before a measurement, wait (at most QUIET_WAIT seconds) until other processes use less than QUIET_PCT %
 # of the machine over one second. Bounded: after the wait the run goes ahead anyway, and its foreign CPU is recorded.
@@ -245,23 +245,26 @@ for round in $(seq "$ROUNDS"); do
                 file=$OUT/wrk-r$round-$mode-$target-$endpoint.txt
                 pid=${PID[$target]}
                 wait_quiet
-                before=$(cpu_ticks "$pid") ours_before=$(ours) busy_before=$(system_busy) t0=$(date +%s.%N)
+                before=$(cpu_ticks "$pid") up_before=$(cpu_ticks "${PID[upstream]}") ours_before=$(ours) busy_before=$(system_busy) t0=$(date +%s.%N)
                 log "round $round: $mode $endpoint via $target (-t$threads -c$conns -d$duration)"
                 TIMEFORMAT='%U %S'
                 { time run_wrk "$target" "$endpoint" "$duration" "$file" "$threads" "$conns"; } 2>"$file.time"
-                after=$(cpu_ticks "$pid") ours_after=$(ours) busy_after=$(system_busy) t1=$(date +%s.%N)
+                after=$(cpu_ticks "$pid") up_after=$(cpu_ticks "${PID[upstream]}") ours_after=$(ours) busy_after=$(system_busy) t1=$(date +%s.%N)
                 line=$(grep '^BENCH ' "$file") || die "wrk output without a BENCH line: $file"
                 get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
                 requests=$(get requests)
                 cpu=$(awk -v t=$((after - before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.1f", n ? t * us / n : 0 }')
+                # the other two consumers of the shared CPUs, per request: the upstream (nothing on a cache hit) and wrk
+                up_cpu=$(awk -v t=$((up_after - up_before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.1f", n ? t * us / n : 0 }')
+                wrk_cpu=$(awk -v wrk="$(cat "$file.time")" -v n="$requests" 'BEGIN { split(wrk, w, " "); printf "%.1f", n ? (w[1] + w[2]) * 1000000 / n : 0 }')
                 # foreign = machine busy time - our four servers - wrk itself, as a share of all CPUs over the run
                 foreign=$(awk -v busy=$((busy_after - busy_before)) -v ours=$((ours_after - ours_before)) -v tick_us="$TICK_US" \
                     -v wrk="$(cat "$file.time")" -v t0="$t0" -v t1="$t1" -v ncpu="$NCPU" 'BEGIN {
                         split(wrk, w, " "); wrk_ticks = (w[1] + w[2]) * 1000000 / tick_us
                         f = (busy - ours - wrk_ticks) * tick_us / 1000000 / ((t1 - t0) * ncpu) * 100
                         printf "%.0f", (f < 0) ? 0 : f }')
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$mode" "$target" "$endpoint" "$(get rps)" "$(get p50_ms)" \
-                    "$(get p99_ms)" "$(get non2xx)" "$(get socket_errors)" "$cpu" "$foreign" >>"$OUT/wrk.tsv"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$mode" "$target" "$endpoint" "$(get rps)" "$(get p50_ms)" \
+                    "$(get p99_ms)" "$(get non2xx)" "$(get socket_errors)" "$cpu" "$foreign" "$up_cpu" "$wrk_cpu" >>"$OUT/wrk.tsv"
                 tail -n 1 "$OUT/wrk.tsv" | cut -f2- >&2
             done
         done
@@ -337,19 +340,20 @@ upload bareyarp length
     cat "$OUT/machine.txt" | sed 's/^/    /'
     echo
     echo "wrk, $ROUNDS round(s), means over rounds. load: -t$THREADS -c$CONNS -d$DURATION; latency: -t1 -c$LAT_CONNS -d$LAT_DURATION."
-    echo "proxy CPU = the proxy process's CPU time per request; foreign CPU = share of the machine used by other processes meanwhile."
+    echo "proxy / upstream / wrk CPU = each process's CPU time per request; foreign CPU = share of the machine used by other processes meanwhile."
+    echo "All of them share the same CPUs, so under load req/s is about (CPUs) / (proxy + upstream + wrk CPU per request)."
     echo
     awk -F'\t' '
         NR == 1 { next }
-        { k = $2 SUBSEP $3 SUBSEP $4; n[k]++; rps[k] += $5; p50[k] += $6; p99[k] += $7; bad[k] += $8 + $9; cpu[k] += $10; fo[k] += $11 }
+        { k = $2 SUBSEP $3 SUBSEP $4; n[k]++; rps[k] += $5; p50[k] += $6; p99[k] += $7; bad[k] += $8 + $9; cpu[k] += $10; fo[k] += $11; up[k] += $12; wc[k] += $13 }
         END {
             split("load latency", ms, " "); ne = split(endpoints, eps, " "); split("bareyarp gateway gateway-quiet", ts, " ")
-            print "| mode | endpoint | target | req/s | p50 ms | p99 ms | proxy CPU µs/req | foreign CPU % | errors |"
-            print "|---|---|---|---:|---:|---:|---:|---:|---:|"
+            print "| mode | endpoint | target | req/s | p50 ms | p99 ms | proxy CPU µs/req | upstream CPU µs/req | wrk CPU µs/req | foreign CPU % | errors |"
+            print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
             for (m = 1; m <= 2; m++) for (e = 1; e <= ne; e++) for (t = 1; t <= 3; t++) {
                 k = ms[m] SUBSEP ts[t] SUBSEP eps[e]
-                if (n[k]) printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.0f | %.0f | %d |\n", ms[m], eps[e], ts[t],
-                    rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], cpu[k]/n[k], fo[k]/n[k], bad[k]
+                if (n[k]) printf "| %s | %s | %s | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %d |\n", ms[m], eps[e], ts[t],
+                    rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], cpu[k]/n[k], up[k]/n[k], wc[k]/n[k], fo[k]/n[k], bad[k]
             }
             print ""
             print "| mode | endpoint | comparison | rps ratio (target >= 0.90) | p50 difference ms | p99 difference ms (target <= 0.5) |"
