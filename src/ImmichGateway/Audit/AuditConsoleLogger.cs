@@ -23,7 +23,7 @@ internal sealed class AuditConsoleLoggerProvider : ILoggerProvider
 {
     private readonly AuditConsoleLogger _logger;
 
-    public AuditConsoleLoggerProvider() : this(Console.OpenStandardOutput(), Console.Out)
+    public AuditConsoleLoggerProvider(AuditOutput output) : this(output.Stream, output.Lock)
     {
     }
 
@@ -36,6 +36,17 @@ internal sealed class AuditConsoleLoggerProvider : ILoggerProvider
         categoryName == AuditExtensions.Category ? _logger : NullLogger.Instance;
 
     public void Dispose() => _logger.Dispose();
+}
+
+/// <summary>
+/// Where the audit writer's lines go: the process's standard output, written to directly. A host that owns stdout
+/// itself registers its own (the test runner reads its protocol from the test process's stdout, which raw writes
+/// would corrupt).
+/// </summary>
+/// <param name="Lock">Held while writing, so that a batch never lands inside another writer's line.</param>
+internal sealed record AuditOutput(Stream Stream, object Lock)
+{
+    public static AuditOutput StandardOutput() => new(Console.OpenStandardOutput(), Console.Out);
 }
 
 internal sealed class AuditConsoleLogger : ILogger, IDisposable

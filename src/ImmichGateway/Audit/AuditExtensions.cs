@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ImmichGateway.Auth;
 using ImmichGateway.Observability;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace ImmichGateway.Audit;
@@ -21,7 +22,8 @@ internal static class AuditExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         if (ObservabilityExtensions.UsesJsonConsole(builder))
         {
-            builder.Logging.Services.AddSingleton<ILoggerProvider, AuditConsoleLoggerProvider>();
+            builder.Logging.Services.TryAddSingleton(_ => AuditOutput.StandardOutput());
+            builder.Logging.Services.AddSingleton<ILoggerProvider>(services => new AuditConsoleLoggerProvider(services.GetRequiredService<AuditOutput>()));
             builder.Logging.AddFilter<ConsoleLoggerProvider>(Category, LogLevel.None);
         }
         return builder;

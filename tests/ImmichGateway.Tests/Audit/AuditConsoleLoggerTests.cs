@@ -182,6 +182,15 @@ public sealed class AuditConsoleLoggerTests
     }
 
     [Fact]
+    public void Outside_Tests_LinesGoToTheProcesssStandardOutput_UnderConsoleOutsLock()
+    {
+        var output = AuditOutput.StandardOutput();
+
+        Assert.Same(Console.Out, output.Lock);
+        Assert.True(output.Stream.CanWrite);
+    }
+
+    [Fact]
     public void OtherCategories_AreNotItsBusiness()
     {
         using var provider = new AuditConsoleLoggerProvider(new RecordingStream(), new object());
@@ -205,6 +214,7 @@ public sealed class AuditConsoleLoggerTests
         await gateway.InitializeAsync();
 
         Assert.Contains(gateway.Services.GetServices<ILoggerProvider>(), provider => provider is AuditConsoleLoggerProvider);
+        Assert.Same(Stream.Null, gateway.Services.GetRequiredService<AuditOutput>().Stream); // the factory's: stdout is the test runner's
         var rules = gateway.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value.Rules;
         var consoleRule = Assert.Single(rules, rule => rule.ProviderName == typeof(ConsoleLoggerProvider).FullName && rule.CategoryName == AuditExtensions.Category);
         Assert.Equal(LogLevel.None, consoleRule.LogLevel);

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using ImmichGateway.Audit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -65,6 +66,10 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             .AddJsonFile(_usersFile, optional: false, reloadOnChange: true)
             .AddInMemoryCollection(Settings)); // test settings win over the users file
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // The audit writer writes to stdout directly, past Console.Out; in a test process stdout carries the test
+        // runner's own messages, which those lines would corrupt (results went missing). The lines go nowhere here;
+        // the events still reach the test's log sink.
+        builder.ConfigureServices(services => services.AddSingleton(new AuditOutput(Stream.Null, new object())));
     }
 
     /// <summary>A client that authenticates as <paramref name="client"/> (its key in x-api-key).</summary>
