@@ -39,9 +39,9 @@ internal sealed class AuditConsoleLoggerProvider : ILoggerProvider
 }
 
 /// <summary>
-/// Where the audit writer's lines go: the process's standard output, written to directly. A host that owns stdout
-/// itself registers its own (the test runner reads its protocol from the test process's stdout, which raw writes
-/// would corrupt).
+/// Where the audit writer's lines go: the process's standard output, written to directly. A host that shares stdout
+/// with something else registers its own (the tests do: results went missing while it wrote to the test process's
+/// stdout).
 /// </summary>
 /// <param name="Lock">Held while writing, so that a batch never lands inside another writer's line.</param>
 internal sealed record AuditOutput(Stream Stream, object Lock)

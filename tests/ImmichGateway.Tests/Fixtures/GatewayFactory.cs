@@ -66,9 +66,9 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             .AddJsonFile(_usersFile, optional: false, reloadOnChange: true)
             .AddInMemoryCollection(Settings)); // test settings win over the users file
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        // The audit writer writes to stdout directly, past Console.Out; in a test process stdout carries the test
-        // runner's own messages, which those lines would corrupt (results went missing). The lines go nowhere here;
-        // the events still reach the test's log sink.
+        // The audit writer writes to stdout directly, past Console.Out. In the test process that stdout is shared with
+        // the test runner's own traffic, and while it was written to, test results went missing (2 of 5 full runs).
+        // The lines go nowhere here; the events still reach the test's log sink.
         builder.ConfigureServices(services => services.AddSingleton(new AuditOutput(Stream.Null, new object())));
     }
 
