@@ -30,7 +30,12 @@ internal sealed class AuditConsoleLoggerProvider : ILoggerProvider
     /// <param name="output">Where lines go.</param>
     /// <param name="outputLock">Held while writing, so that a batch never lands inside another writer's line
     /// (<see cref="Console.Out"/> locks on itself for every write the console logger makes).</param>
-    internal AuditConsoleLoggerProvider(Stream output, object outputLock) => _logger = new AuditConsoleLogger(output, outputLock);
+    /// <param name="capacity">Events queued at most; past it, the logging thread writes its own line.</param>
+    internal AuditConsoleLoggerProvider(Stream output, object outputLock, int capacity = AuditConsoleLogger.Capacity) =>
+        _logger = new AuditConsoleLogger(output, outputLock, capacity);
+
+    /// <summary>Events waiting for the writer.</summary>
+    internal int Queued => _logger.Queued;
 
     public ILogger CreateLogger(string categoryName) =>
         categoryName == AuditExtensions.Category ? _logger : NullLogger.Instance;
@@ -57,20 +62,25 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
 
     private readonly Stream _output;
     private readonly object _outputLock;
-    private readonly Channel<AuditLine> _queue = Channel.CreateBounded<AuditLine>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // Unbounded, so that queuing takes no lock (every request thread queues); the bound is the counter below.
+    private readonly Channel<AuditLine> _queue = Channel.CreateUnbounded<AuditLine>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _capacity;
+    private int _queued;
     private readonly ArrayBufferWriter<byte> _buffer = new(FlushBytes * 2);
     private readonly Utf8JsonWriter _json;
     private readonly char[] _message = new char[4096]; // the writer's: formatting a message allocates nothing
     private readonly Task _writer;
 
-    public AuditConsoleLogger(Stream output, object outputLock)
+    public AuditConsoleLogger(Stream output, object outputLock, int capacity = Capacity)
     {
+        _capacity = capacity;
         _output = output;
         _outputLock = outputLock;
         _json = new Utf8JsonWriter(_buffer);
         _writer = Task.Run(WriteQueuedAsync);
     }
+
+    public int Queued => Volatile.Read(ref _queued);
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -81,8 +91,9 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         var line = typeof(TState) == typeof(AuditEntry)
             ? new AuditLine(DateTime.UtcNow, logLevel, eventId, Unsafe.As<TState, AuditEntry>(ref state), null, exception, null) // the request's event: queued as it is
             : new AuditLine(DateTime.UtcNow, logLevel, eventId, null, formatter(state, exception), exception, Copy(state));
-        if (!_queue.Writer.TryWrite(line))
+        if (Interlocked.Increment(ref _queued) > _capacity || !_queue.Writer.TryWrite(line))
         {
+            Interlocked.Decrement(ref _queued);
             WriteNow(line); // full, or shutting down: never lose an event
         }
     }
@@ -110,6 +121,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
             {
                 while (reader.TryRead(out var line))
                 {
+                    Interlocked.Decrement(ref _queued);
                     AppendSafely(line);
                     if (_buffer.WrittenCount >= FlushBytes)
                     {

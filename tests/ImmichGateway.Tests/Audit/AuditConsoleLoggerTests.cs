@@ -154,6 +154,35 @@ public sealed class AuditConsoleLoggerTests
         Assert.InRange(output.Writes, 2, 10);
     }
 
+    [Fact]
+    public async Task WhenTheQueueIsFull_TheLoggingThreadWritesItsOwnLine_NoneLost()
+    {
+        var output = new RecordingStream(holdFirstWrite: true);
+        const int capacity = 4, events = 12;
+        using (var provider = new AuditConsoleLoggerProvider(output, new object(), capacity))
+        {
+            var logger = provider.CreateLogger(AuditExtensions.Category);
+            AuditLog.Request(logger, "GET", "/api/0", "alice", "kiosk", 200, 1);
+            Assert.True(output.FirstWriteStarted.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the writer never wrote");
+
+            // The writer is stuck in a write: four events fill the queue, the rest must be written by their own thread.
+            var logging = Task.Run(() =>
+            {
+                for (var i = 1; i < events; i++)
+                {
+                    AuditLog.Request(logger, "GET", $"/api/{i}", "alice", "kiosk", 200, 1);
+                }
+            }, TestContext.Current.CancellationToken);
+            Assert.True(SpinWait.SpinUntil(() => provider.Queued == capacity, TimeSpan.FromSeconds(10)), "the queue never filled");
+            Assert.False(logging.IsCompleted); // the fifth event waits for the stuck writer: it is not dropped
+            output.Release();
+            await logging;
+        }
+
+        var paths = output.Lines().Select(line => JsonDocument.Parse(line).RootElement.GetProperty("State").GetProperty("Path").GetString());
+        Assert.Equal(Enumerable.Range(0, events).Select(i => $"/api/{i}").Order(), paths.Order());
+    }
+
     private sealed class ThrowingToString
     {
         public override string ToString() => throw new FormatException("no text for this value");
