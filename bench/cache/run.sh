@@ -7,8 +7,8 @@
 #   nginx            nginx proxy_pass (keepalive) relaying the same thumbnail from the same upstream
 # The upstream answers after BENCH_DELAY_MS (3): a realistic Immich reading a thumbnail from disk.
 # Usage: bash bench/cache/run.sh     Knobs: BENCH_DURATION (10s), BENCH_WARMUP (10s: until the JIT has tiered the hot
-#   paths up), BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_DELAY_MS (3), BENCH_PORT_BASE (5401), BENCH_AUDIT (off|on),
-#   BENCH_QUIET_WAIT (20), BENCH_QUIET_PCT (15), BENCH_GATEWAY_REF (HEAD; "worktree" builds the working tree).
+#   paths up), BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), BENCH_DELAY_MS (3), BENCH_PORT_BASE (5401),
+#   BENCH_AUDIT (off|on), BENCH_QUIET_WAIT (20), BENCH_QUIET_PCT (15), BENCH_GATEWAY_REF (HEAD; "worktree" builds the working tree).
 # Needs wrk, nginx (apt-get install nginx-light) and redis-server. Raw output: bench/results/cache-<timestamp>/.
 set -euo pipefail
 export LC_ALL=C

@@ -23,16 +23,10 @@ internal sealed class AuditConsoleLoggerProvider : ILoggerProvider
 {
     private readonly AuditConsoleLogger _logger;
 
-    public AuditConsoleLoggerProvider(AuditOutput output) : this(output.Stream, output.Lock)
-    {
-    }
-
     /// <param name="output">Where lines go.</param>
-    /// <param name="outputLock">Held while writing, so that a batch never lands inside another writer's line
-    /// (<see cref="Console.Out"/> locks on itself for every write the console logger makes).</param>
     /// <param name="capacity">Events queued at most; past it, the logging thread writes its own line.</param>
-    internal AuditConsoleLoggerProvider(Stream output, object outputLock, int capacity = AuditConsoleLogger.Capacity) =>
-        _logger = new AuditConsoleLogger(output, outputLock, capacity);
+    public AuditConsoleLoggerProvider(AuditOutput output, int capacity = AuditConsoleLogger.Capacity) =>
+        _logger = new AuditConsoleLogger(output, capacity);
 
     /// <summary>Events waiting for the writer.</summary>
     internal int Queued => _logger.Queued;
@@ -48,7 +42,8 @@ internal sealed class AuditConsoleLoggerProvider : ILoggerProvider
 /// with something else registers its own (the tests do: results went missing while it wrote to the test process's
 /// stdout).
 /// </summary>
-/// <param name="Lock">Held while writing, so that a batch never lands inside another writer's line.</param>
+/// <param name="Lock">Held while writing, so that a batch never lands inside another writer's line
+/// (<see cref="Console.Out"/> locks on itself for every write the console logger makes).</param>
 internal sealed record AuditOutput(Stream Stream, object Lock)
 {
     public static AuditOutput StandardOutput() => new(Console.OpenStandardOutput(), Console.Out);
@@ -60,8 +55,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
     private const int FlushBytes = 64 * 1024;
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(20);
 
-    private readonly Stream _output;
-    private readonly object _outputLock;
+    private readonly AuditOutput _output;
     // Unbounded, so that queuing takes no lock (every request thread queues); the bound is the counter below.
     private readonly Channel<AuditLine> _queue = Channel.CreateUnbounded<AuditLine>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _capacity;
@@ -71,11 +65,10 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
     private readonly char[] _message = new char[4096]; // the writer's: formatting a message allocates nothing
     private readonly Task _writer;
 
-    public AuditConsoleLogger(Stream output, object outputLock, int capacity = Capacity)
+    public AuditConsoleLogger(AuditOutput output, int capacity = Capacity)
     {
         _capacity = capacity;
         _output = output;
-        _outputLock = outputLock;
         _json = new Utf8JsonWriter(_buffer);
         _writer = Task.Run(WriteQueuedAsync);
     }
@@ -273,10 +266,10 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         }
         try
         {
-            lock (_outputLock)
+            lock (_output.Lock)
             {
-                _output.Write(_buffer.WrittenSpan[..length]);
-                _output.Flush();
+                _output.Stream.Write(_buffer.WrittenSpan[..length]);
+                _output.Stream.Flush();
             }
         }
         catch (IOException)

@@ -11,7 +11,7 @@ internal sealed record ClientScope(bool ReadOnly, FrozenSet<Guid>? Albums, IRead
     public bool IsAlbumScoped => Albums is not null;
 
     /// <summary>Whether this client may be refused a request (its own rate limit aside, which the limiter applies).</summary>
-    public bool LimitsRequests => ReadOnly || Albums is not null || Routes is not null;
+    public bool LimitsRequests => ReadOnly || IsAlbumScoped || Routes is not null;
 
     public static ClientScope From(GatewayClientOptions options) => new(
         options.ReadOnly,

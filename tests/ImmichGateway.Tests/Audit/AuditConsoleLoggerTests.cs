@@ -60,7 +60,7 @@ public sealed class AuditConsoleLoggerTests
     public void AuditEvents_AreTheJsonConsoleLines_WithTypedState()
     {
         var output = new RecordingStream();
-        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        using (var provider = new AuditConsoleLoggerProvider(new AuditOutput(output, new object())))
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
             AuditLog.Request(logger, "GET", "/api/albums", "alice", "kiosk", 200, 1.5);
@@ -93,7 +93,7 @@ public sealed class AuditConsoleLoggerTests
     {
         var output = new RecordingStream();
         var longPath = "/api/" + new string('a', 5_000); // longer than the writer's message buffer
-        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        using (var provider = new AuditConsoleLoggerProvider(new AuditOutput(output, new object())))
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
             foreach (var path in new[] { "/api/albums/\"quoted\"+ü", longPath })
@@ -134,7 +134,7 @@ public sealed class AuditConsoleLoggerTests
     {
         var output = new RecordingStream(holdFirstWrite: true);
         const int events = 1_000;
-        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        using (var provider = new AuditConsoleLoggerProvider(new AuditOutput(output, new object())))
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
             AuditLog.Request(logger, "GET", "/api/first", "alice", "kiosk", 200, 1);
@@ -159,7 +159,7 @@ public sealed class AuditConsoleLoggerTests
     {
         var output = new RecordingStream(holdFirstWrite: true);
         const int capacity = 4, events = 12;
-        using (var provider = new AuditConsoleLoggerProvider(output, new object(), capacity))
+        using (var provider = new AuditConsoleLoggerProvider(new AuditOutput(output, new object()), capacity))
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
             AuditLog.Request(logger, "GET", "/api/0", "alice", "kiosk", 200, 1);
@@ -192,7 +192,7 @@ public sealed class AuditConsoleLoggerTests
     public void AnEventThatCannotBeFormatted_IsReplacedByALineSayingSo_AndTheWriterGoesOn()
     {
         var output = new RecordingStream();
-        using (var provider = new AuditConsoleLoggerProvider(output, new object()))
+        using (var provider = new AuditConsoleLoggerProvider(new AuditOutput(output, new object())))
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
             AuditLog.Request(logger, "GET", "/api/before", "alice", "kiosk", 200, 1);
@@ -222,7 +222,7 @@ public sealed class AuditConsoleLoggerTests
     [Fact]
     public void OtherCategories_AreNotItsBusiness()
     {
-        using var provider = new AuditConsoleLoggerProvider(new RecordingStream(), new object());
+        using var provider = new AuditConsoleLoggerProvider(new AuditOutput(new RecordingStream(), new object()));
 
         Assert.Same(NullLogger.Instance, provider.CreateLogger("ImmichGateway.Proxy.ProxyMetrics"));
     }
