@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using ImmichGateway.Caching;
@@ -108,24 +109,34 @@ internal static class ReferenceAssets
         ForwardAsync(immich, HttpMethod.Delete, "api/assets", Json(new { ids = new[] { id }, force = force ?? false }), context.RequestAborted);
 
     /// <summary>
-    /// The thumbnail (every thumbnail request of the gateway arrives here): from the cache when it can answer
-    /// (<see cref="ThumbnailCache"/>: sizes thumbnail and preview, <c>edited</c>, <c>?format=jpeg|webp</c> converted),
-    /// otherwise forwarded without <c>format</c> (not an Immich parameter), with conditional and range headers, so
-    /// ETags, 304s and redirects behave as Immich's do.
+    /// The thumbnail (every thumbnail request of the gateway arrives here): see <see cref="ServeThumbnailAsync"/>;
+    /// <c>?format=</c> other than jpeg or webp is a 400 problem.
     /// </summary>
-    public static ValueTask<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ThumbnailCache cache)
+    public static ValueTask<IResult> ThumbnailAsync(Guid id, string? format, HttpRequest request, ThumbnailCache cache) =>
+        TryReadFormat(format, out var imageFormat, out var error)
+            ? ServeThumbnailAsync(id, imageFormat, request, cache)
+            : ValueTask.FromResult(error);
+
+    /// <summary>The reference API's <c>?format=</c>: absent or one the cache converts to, else <paramref name="error"/> (a 400 problem).</summary>
+    public static bool TryReadFormat(string? format, out ImageFormat? imageFormat, [NotNullWhen(false)] out IResult? error)
     {
-        if (format is not (null or "jpeg" or "webp"))
-        {
-            return ValueTask.FromResult(BadRequest("format must be jpeg or webp."));
-        }
-        var imageFormat = ImageFormat.FromName(format);
-        return cache.TryServeFromMemory(id, imageFormat, request.HttpContext) is { } hit
-            ? ValueTask.FromResult(hit) // most requests of a photo grid: nothing to wait for
-            : new ValueTask<IResult>(ServeThumbnailAsync(id, imageFormat, request, cache));
+        imageFormat = ImageFormat.FromName(format);
+        error = format is null || imageFormat is not null ? null : BadRequest("format must be jpeg or webp.");
+        return error is null;
     }
 
-    private static async Task<IResult> ServeThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache) =>
+    /// <summary>
+    /// An asset's thumbnail (an asset's own, or an album's cover once the album was read): from the cache when it can
+    /// answer (<see cref="ThumbnailCache"/>: sizes thumbnail and preview, <c>edited</c>, <paramref name="format"/>
+    /// converted), otherwise forwarded without <c>format</c> (not an Immich parameter), with conditional and range
+    /// headers, so ETags, 304s and redirects behave as Immich's do.
+    /// </summary>
+    public static ValueTask<IResult> ServeThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache) =>
+        cache.TryServeFromMemory(id, format, request.HttpContext) is { } hit
+            ? ValueTask.FromResult(hit) // most requests of a photo grid: nothing to wait for
+            : new ValueTask<IResult>(ServeOrForwardThumbnailAsync(id, format, request, cache));
+
+    private static async Task<IResult> ServeOrForwardThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache) =>
         await cache.ServeAsync(id, format, request.HttpContext)
             ?? await ForwardAsync(request.HttpContext.RequestServices.GetRequiredService<ImmichClient>(), HttpMethod.Get,
                 $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null, request.HttpContext.RequestAborted,
