@@ -74,7 +74,8 @@ internal static class CachingExtensions
     /// <summary>
     /// Immich's server routes the gateway answers from its cache (mapped before the proxy's catch-all, which they
     /// outrank as literal paths), under the same authorization policy as the proxied routes. Thumbnails are served
-    /// by the reference route <c>GET /api/assets/{id}/thumbnail</c>, which asks <see cref="ThumbnailCache"/> first.
+    /// by the reference routes <c>GET /api/assets/{id}/thumbnail</c> and <c>GET /api/albums/{id}/cover-image</c>, which
+    /// ask <see cref="ThumbnailCache"/> first.
     /// </summary>
     public static RouteGroupBuilder MapGatewayCaching(this IEndpointRouteBuilder app)
     {

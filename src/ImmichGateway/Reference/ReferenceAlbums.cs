@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImmichGateway.Caching;
 using ImmichGateway.Immich;
 using static ImmichGateway.Reference.ReferenceForwarding;
 
@@ -80,21 +81,30 @@ internal static class ReferenceAlbums
     public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
         ForwardAsync(immich, HttpMethod.Patch, $"api/albums/{id}", StreamedBody(request), request.HttpContext.RequestAborted);
 
-    /// <summary>The album's cover: its <c>albumThumbnailAssetId</c>'s thumbnail, streamed.</summary>
-    public static async Task<IResult> GetCoverAsync(Guid id, HttpRequest request, ImmichClient immich)
+    /// <summary>
+    /// The album's cover: its <c>albumThumbnailAssetId</c>'s thumbnail, served as the reference thumbnail route serves
+    /// it (<see cref="ReferenceAssets.ServeThumbnailAsync"/>, so from the cache when it can answer). The album is read
+    /// with the caller's key on every request and never cached: it is what shows that the caller may see the album and
+    /// which asset is its cover (Immich's refusal goes back as Immich sent it). It proves nothing about the thumbnail:
+    /// the cache's own access rules still decide whether Immich is asked for it with the caller's key.
+    /// </summary>
+    public static async Task<IResult> GetCoverAsync(Guid id, string? format, HttpRequest request, ImmichClient immich, ThumbnailCache cache)
     {
-        var cancel = request.HttpContext.RequestAborted;
-        string? cover;
-        using (var album = await immich.GetJsonAsync($"api/albums/{id}", cancel))
+        if (!ReferenceAssets.TryReadFormat(format, out var imageFormat, out var error))
         {
-            cover = album.RootElement.TryGetProperty("albumThumbnailAssetId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            return error;
         }
-        if (cover is null)
+        Guid? cover;
+        using (var album = await immich.GetJsonAsync($"api/albums/{id}", request.HttpContext.RequestAborted))
+        {
+            cover = album.RootElement.TryGetProperty("albumThumbnailAssetId", out var c) && c.ValueKind == JsonValueKind.String &&
+                Guid.TryParse(c.GetString(), out var asset) ? asset : null;
+        }
+        if (cover is not { } coverAsset)
         {
             return TypedResults.Problem("This album has no cover image.", statusCode: StatusCodes.Status404NotFound, title: "No cover image");
         }
-        return await ForwardAsync(immich, HttpMethod.Get, $"api/assets/{cover}/thumbnail{QueryWithout(request)}", null, cancel,
-            configure: message => CopyConditionalHeaders(request, message));
+        return await ReferenceAssets.ServeThumbnailAsync(coverAsset, imageFormat, request, cache);
     }
 
     public static async Task<IResult> SetCoverAsync(Guid id, HttpRequest request, ImmichClient immich)

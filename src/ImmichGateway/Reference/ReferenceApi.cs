@@ -33,8 +33,9 @@ internal static class ReferenceApi
             .Produces<ReferenceAlbum>().Produces(StatusCodes.Status400BadRequest);
         api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}").DocumentsRawBody("application/json").ImmichJson();
         api.MapGet("/albums/{id:guid}/cover-image", ReferenceAlbums.GetCoverAsync)
-            .Named("GetAlbumCoverImage", "the album's albumThumbnailAssetId, then GET /api/assets/{that id}/thumbnail (404 if there is no cover)")
-            .Image().ProducesProblem(StatusCodes.Status404NotFound);
+            .Named("GetAlbumCoverImage", "GET /api/albums/{id} with the caller's key (every time) for its albumThumbnailAssetId, then that asset's " +
+                "thumbnail as GET /api/assets/{id}/thumbnail serves it: the same size, edited and format, from the thumbnail cache when it can answer (404 if there is no cover)")
+            .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/albums/{id:guid}/cover-image", ReferenceAlbums.SetCoverAsync)
             .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}")
             .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson().ProducesProblem(StatusCodes.Status400BadRequest);

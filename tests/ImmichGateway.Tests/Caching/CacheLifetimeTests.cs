@@ -22,20 +22,24 @@ public sealed class CacheLifetimeTests
         Assert.Equal(await first.BytesAsync(), await second.BytesAsync());
     }
 
-    [Fact]
-    public async Task Image_LargerThanMaxEntryBytes_IsServedButNotCached()
+    [Theory]
+    [InlineData("/api/assets/{asset}/thumbnail")]
+    [InlineData("/api/albums/{album}/cover-image")]
+    public async Task Image_LargerThanMaxEntryBytes_IsServedButNotCached(string route)
     {
         await using var gateway = new CacheGateway();
         gateway.Settings["Caching:MaxEntryBytes"] = "100"; // the thumbnail has 644 bytes
         await gateway.InitializeAsync();
-        var asset = gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+        var album = gateway.Immich.AddAlbum(1, TestUsers.Alice);
+        var asset = album.Assets[0]["id"]!.GetValue<string>();
+        var url = route.Replace("{asset}", asset).Replace("{album}", album.Id.ToString());
 
-        var (first, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
-        var (second, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
+        var (first, _) = await gateway.GetAsync(TestUsers.AliceKiosk, url);
+        var (second, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, url);
 
         Assert.Equal((HttpStatusCode.OK, 644), (first.StatusCode, (await first.BytesAsync()).Length));
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Single(seen);
+        Assert.Single(seen.Thumbnails());
         Assert.Equal(0, await gateway.ImageKeysAsync(asset));
     }
 

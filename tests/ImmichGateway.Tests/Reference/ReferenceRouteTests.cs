@@ -82,6 +82,15 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
     }
 
     [Fact]
+    public async Task GetCoverImage_WithUnknownFormat_Is400AndImmichIsNotCalled()
+    {
+        var (response, seen) = await gateway.SendAsync(TestUsers.BobFrame, "GET", $"/api/albums/{FakeImmich.AlbumOne}/cover-image?format=gif");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
     public async Task SetCoverImage_PatchesTheAlbumThumbnail()
     {
         var album = gateway.Immich.AddAlbum(3, TestUsers.Ada);
