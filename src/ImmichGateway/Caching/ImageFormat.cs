@@ -8,7 +8,13 @@ internal sealed record ImageFormat(string Name, string ContentType, string Exten
 
     public static readonly ImageFormat[] All = [Jpeg, Webp];
 
-    public static ImageFormat? FromName(string? name) => All.FirstOrDefault(f => f.Name == name);
+    /// <summary>The format named exactly <paramref name="name"/>, or null (asked on every thumbnail request: no closure).</summary>
+    public static ImageFormat? FromName(string? name) => name switch
+    {
+        "jpeg" => Jpeg,
+        "webp" => Webp,
+        _ => null,
+    };
 
     /// <summary>Whether an image of <paramref name="contentType"/> (Immich's, never assumed) is already in this format.</summary>
     public bool Matches(string contentType) =>

@@ -31,6 +31,15 @@ public sealed class CacheRulesTests
     }
 
     [Fact]
+    public void ImageFormat_FromName_FindsEveryFormatByItsExactName()
+    {
+        Assert.All(ImageFormat.All, format => Assert.Same(format, ImageFormat.FromName(format.Name)));
+        Assert.Null(ImageFormat.FromName("JPEG"));
+        Assert.Null(ImageFormat.FromName("gif"));
+        Assert.Null(ImageFormat.FromName(null));
+    }
+
+    [Fact]
     public void PathAsset_ReadsTheFirstIdOfThePath()
     {
         var rule = CacheEvictionRules.Find("PUT", $"/api/assets/{Asset}/edits")!;
