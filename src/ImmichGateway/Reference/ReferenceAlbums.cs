@@ -104,8 +104,33 @@ internal static class ReferenceAlbums
         {
             return TypedResults.Problem("This album has no cover image.", statusCode: StatusCodes.Status404NotFound, title: "No cover image");
         }
+        var response = request.HttpContext.Response;
+        var thumbnail = $"{request.PathBase}/api/assets/{coverAsset}/thumbnail";
+        response.OnStarting(() =>
+        {
+            ResolveRedirectAgainst(thumbnail, response);
+            return Task.CompletedTask;
+        });
         return await ReferenceAssets.ServeThumbnailAsync(coverAsset, imageFormat, request, cache);
     }
+
+    /// <summary>
+    /// Immich's thumbnail redirects are relative to the thumbnail's URL (<c>size=fullsize</c> → <c>original?…</c>, a
+    /// missing fullsize → <c>?size=preview</c>); sent from the cover route they would resolve against the album's path.
+    /// They become absolute paths to the asset's own routes; absolute locations are left as they are.
+    /// </summary>
+    internal static void ResolveRedirectAgainst(string thumbnailPath, HttpResponse response)
+    {
+        var location = response.Headers.Location.ToString();
+        if (response.StatusCode is >= 300 and < 400 && location.Length > 0 && location[0] != '/' &&
+            !Uri.TryCreate(location, UriKind.Absolute, out _))
+        {
+            response.Headers.Location = new Uri(new Uri(RelativeBase, thumbnailPath), location).PathAndQuery;
+        }
+    }
+
+    /// <summary>Only a base for resolving a relative reference against a path; never sent anywhere.</summary>
+    private static readonly Uri RelativeBase = new("http://gateway.invalid/");
 
     public static async Task<IResult> SetCoverAsync(Guid id, HttpRequest request, ImmichClient immich)
     {

@@ -182,4 +182,32 @@ public sealed class CoverImageCacheTests(CacheGateway gateway)
         Assert.Equal(query, Assert.Single(firstSeen.Thumbnails()).Query);
         Assert.Single(secondSeen.Thumbnails());
     }
+
+    [Fact]
+    public async Task Cover_RedirectedByImmich_PointsAtTheAssetsOwnRoute()
+    {
+        var album = gateway.Immich.AddAlbum(1, TestUsers.Alice);
+
+        var (cover, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/albums/{album.Id}/cover-image?size=fullsize&edited=true");
+
+        Assert.Equal(HttpStatusCode.Found, cover.StatusCode);
+        Assert.Equal($"/api/assets/{Cover(album)}/original?edited=true", cover.Raw("location"));
+    }
+
+    [Theory]
+    [InlineData(302, "original?edited=true", "/api/assets/A/original?edited=true")]
+    [InlineData(302, "?size=preview", "/api/assets/A/thumbnail?size=preview")]
+    [InlineData(302, "/api/assets/A/original", "/api/assets/A/original")]
+    [InlineData(302, "https://immich.example/x", "https://immich.example/x")]
+    [InlineData(200, "original", "original")]
+    public void ResolveRedirectAgainst_MakesOnlyRelativeRedirectsAbsolutePaths(int status, string location, string expected)
+    {
+        var response = new Microsoft.AspNetCore.Http.DefaultHttpContext().Response;
+        response.StatusCode = status;
+        response.Headers.Location = location;
+
+        ImmichGateway.Reference.ReferenceAlbums.ResolveRedirectAgainst("/api/assets/A/thumbnail", response);
+
+        Assert.Equal(expected, response.Headers.Location.ToString());
+    }
 }
