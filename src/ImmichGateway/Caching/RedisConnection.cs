@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace ImmichGateway.Caching;
@@ -11,6 +12,7 @@ namespace ImmichGateway.Caching;
 /// It connects in the background on first use, so a down Redis delays neither start-up nor a request, and reconnects
 /// by itself.
 /// Invalidations travel on a pub/sub channel, so every replica drops its in-memory copies.
+/// With tracing on, the connection is handed to the Redis instrumentation as soon as it exists.
 /// </summary>
 internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 {
@@ -20,6 +22,7 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private readonly CachingOptions _options;
     private readonly CacheMetrics _metrics;
     private readonly ILogger<RedisConnection> _logger;
+    private readonly StackExchangeRedisInstrumentation? _tracing;
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly RedisChannel _channel;
     private ConnectionMultiplexer? _multiplexer;
@@ -27,7 +30,12 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private long _nextLog;
     private int _connecting;
 
-    public RedisConnection(IConfiguration configuration, IOptions<CachingOptions> options, CacheMetrics metrics, ILogger<RedisConnection> logger)
+    /// <param name="tracing">
+    /// Registered only while tracing is on (<c>AddObservability</c>). The instrumentation finds a multiplexer in DI
+    /// only at start-up, and this one is made later, in the background: it is added here when it is made.
+    /// </param>
+    public RedisConnection(IConfiguration configuration, IOptions<CachingOptions> options, CacheMetrics metrics, ILogger<RedisConnection> logger,
+        StackExchangeRedisInstrumentation? tracing = null)
     {
         _connectionString = configuration.GetConnectionString(CachingOptions.RedisConnectionName);
         if (string.IsNullOrWhiteSpace(_connectionString))
@@ -37,6 +45,7 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
+        _tracing = tracing;
         _channel = RedisChannel.Literal(_options.KeyPrefix + CacheKeys.InvalidationChannel);
     }
 
@@ -85,6 +94,7 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
             configuration.ReconnectRetryPolicy = new LinearRetry(500);
             configuration.ClientName ??= "immich-gateway";
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+            _tracing?.AddConnection(multiplexer); // before any command of ours; disposed with the tracer provider
             multiplexer.ConnectionFailed += (_, e) =>
             {
                 if (e.ConnectionType == ConnectionType.Interactive && ShouldLog())

@@ -1,6 +1,7 @@
 using ImmichGateway.Health;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -19,10 +20,11 @@ internal static class ObservabilityExtensions
         !builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]);
 
     /// <summary>
-    /// Traces (incoming requests, YARP's forwarding, every HttpClient call — the typed Immich client's among them — and
-    /// the gateway's own <see cref="GatewayTelemetry.ActivitySource"/>) and metrics (the same, the .NET runtime and the
-    /// gateway's meter). OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (logs too); a Prometheus scrape
-    /// endpoint unless <c>Gateway:Metrics:Enabled</c> is false; JSON console logs outside Development.
+    /// Traces (incoming requests, YARP's forwarding, every HttpClient call — the typed Immich client's among them —, the
+    /// cache's Redis commands and the gateway's own <see cref="GatewayTelemetry.ActivitySource"/>) and metrics (the same
+    /// but Redis, the .NET runtime and the gateway's meter). OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+    /// (logs too); a Prometheus scrape endpoint unless <c>Gateway:Metrics:Enabled</c> is false; JSON console logs outside
+    /// Development.
     /// Query values, where a client may have put a key, are redacted in every span (<see cref="QueryRedactionProcessor"/>);
     /// headers are never recorded.
     /// </summary>
@@ -80,6 +82,14 @@ internal static class ObservabilityExtensions
                 .AddSource(GatewayTelemetry.Name, "Yarp.ReverseProxy")
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
                 .AddHttpClientInstrumentation()
+                // The cache's connection is made lazily, so this finds none in DI: RedisConnection adds it when made.
+                .AddRedisInstrumentation(redis =>
+                {
+                    // Spans name the command only (GET, HSET…), never keys or values: keys hold the key prefix and
+                    // user hashes derived from Immich keys, values hold images.
+                    redis.SetVerboseDatabaseStatements = false;
+                    redis.Filter = IsTraced;
+                })
                 .AddProcessor<QueryRedactionProcessor>()); // before every exporter, the OTLP one included
         }
         if (otlp)
@@ -148,4 +158,12 @@ internal static class ObservabilityExtensions
     /// <summary>Probes and scrapes every few seconds would drown the traces that matter.</summary>
     private static bool IsTraced(HttpContext context) =>
         !context.Request.Path.StartsWithSegments(HealthEndpoints.Prefix) && !context.Request.Path.StartsWithSegments(MetricsOptions.Path);
+
+    /// <summary>
+    /// Not the dependency check's <c>PING</c> outside any request (the OTLP poller's, every few seconds): it runs under
+    /// <see cref="SuppressInstrumentationScope"/>, but Redis spans are made later on the instrumentation's own thread,
+    /// which does not see it. (A filter makes the instrumentation hold a request's commands until the request ends.)
+    /// </summary>
+    private static bool IsTraced(RedisInstrumentationContext command) =>
+        command.ParentActivity is not null || command.ProfiledCommand.Command != "PING";
 }
