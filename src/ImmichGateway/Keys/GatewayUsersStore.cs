@@ -57,13 +57,9 @@ internal sealed class GatewayUsersStore : IDisposable
             KeysLog.ReloadRejected(_logger, result.FailureMessage);
             return;
         }
-        if (options.Users.Count == 0 && previous.UserCount > 0)
-        {
-            // A configuration file that fails to parse is reloaded as empty; never let that lock everybody out.
-            KeysLog.ReloadRejected(_logger, "the new configuration has no users at all (an unreadable file?)");
-            return;
-        }
 
+        // A file that fails to parse was refused above (the guard); an edit that parses and declares no users at all is
+        // the operator revoking everyone, and revocation wins: every key stops working, loudly.
         var next = new GatewayUsersSnapshot(options);
         if (next.Fingerprint == previous.Fingerprint)
         {
@@ -71,6 +67,10 @@ internal sealed class GatewayUsersStore : IDisposable
         }
         Volatile.Write(ref _current, next);
         KeysLog.Reloaded(_logger, next.UserCount, next.ClientCount);
+        if (next.UserCount == 0)
+        {
+            KeysLog.NoUsers(_logger);
+        }
         Changed?.Invoke(next);
     }
 

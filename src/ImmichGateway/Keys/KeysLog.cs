@@ -10,4 +10,7 @@ internal static partial class KeysLog
 
     [LoggerMessage(3003, LogLevel.Information, "Closed {Count} open connection(s) of client {User}/{Client}: its key was removed or changed")]
     public static partial void ConnectionsClosed(ILogger logger, int count, string user, string client);
+
+    [LoggerMessage(3004, LogLevel.Warning, "The user configuration now has no users: every client key and token is refused until users are added")]
+    public static partial void NoUsers(ILogger logger);
 }

@@ -48,7 +48,7 @@ public sealed class ConfigurationReloadTests
         Assert.True(accepted);
     }
 
-    public static TheoryData<string> BadEdits => new() { "malformed-hash", "user-without-immich-key", "duplicate-hash", "not-json" };
+    public static TheoryData<string> BadEdits => new() { "malformed-hash", "user-without-immich-key", "duplicate-hash", "not-json", "empty-file" };
 
     [Theory]
     [MemberData(nameof(BadEdits))]
@@ -76,6 +76,10 @@ public sealed class ConfigurationReloadTests
         {
             gateway.WriteUsersRaw("{ \"Gateway\": { \"Users\": ");
         }
+        else if (edit == "empty-file")
+        {
+            gateway.WriteUsersRaw(""); // caught mid-write: unreadable, not "no users"
+        }
         else
         {
             gateway.WriteUsers(settings);
@@ -87,6 +91,26 @@ public sealed class ConfigurationReloadTests
         var report = gateway.Logs.Events.First(e => e.EventId.Id == 3002).Message;
         Assert.DoesNotContain("NOT-A-HASH", report);
         Assert.DoesNotContain(TestUsers.BobFrame.KeySha256, report);
+    }
+
+    [Fact]
+    public async Task EditRemovingEveryUser_RefusesEveryKey_WithoutAskingImmich_AndWarns()
+    {
+        await using var gateway = new GatewayFactory();
+        await gateway.InitializeAsync();
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode);
+
+        gateway.WriteUsers(new Dictionary<string, string?>()); // parses, and declares nobody: the operator revoked everyone
+        var refused = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+        var before = gateway.Immich.Requests.Count;
+        var again = await kiosk.GetAsync("/api/albums", Cancel);
+
+        Assert.True(refused, "the keys of a configuration without users were still accepted");
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        Assert.Equal(before, gateway.Immich.Requests.Count);
+        Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 3004 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(gateway.Logs.Events, e => e.EventId.Id == 3002);
     }
 
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
