@@ -14,8 +14,21 @@ public static partial class AppSettings
     /// <summary>Read without an options class: <c>Gateway:ConfigDirectory</c> (Keys) and the Redis connection string.</summary>
     private static readonly string[] ReadDirectly = ["Gateway:ConfigDirectory", "ConnectionStrings:Redis"];
 
-    /// <summary>Families the framework and the OpenTelemetry SDK read.</summary>
-    private static readonly string[] FrameworkPrefixes = ["ASPNETCORE_", "DOTNET_", "OTEL_", "Logging__"];
+    /// <summary>
+    /// What ASP.NET Core, the host and the OpenTelemetry SDK read, by exact name (a misspelt
+    /// <c>ASPNETCORE_SHUTDOWNTIMEOUTSECOND</c> must not pass for a setting).
+    /// </summary>
+    private static readonly HashSet<string> FrameworkNames = new(StringComparer.Ordinal)
+    {
+        "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS",
+        "ASPNETCORE_SHUTDOWNTIMEOUTSECONDS", "Logging__Console__FormatterName",
+        "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
+        "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_METRIC_EXPORT_INTERVAL",
+        "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG",
+    };
+
+    /// <summary>Framework settings followed by a name of the operator's choosing (a log category).</summary>
+    private static readonly string[] FrameworkFamilies = ["Logging__LogLevel__"];
 
     public static IReadOnlyList<string[]> Patterns { get; } = Discover();
 
@@ -27,7 +40,7 @@ public static partial class AppSettings
 
     private static bool Matches(string name, bool allowList)
     {
-        if (FrameworkPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+        if (FrameworkNames.Contains(name) || FrameworkFamilies.Any(p => name.StartsWith(p, StringComparison.Ordinal) && name.Length > p.Length))
         {
             return true;
         }

@@ -118,6 +118,17 @@ public sealed partial class ChartTests
     }
 
     [Fact]
+    public void SeveralReplicasWithoutRedis_AreRefused()
+    {
+        // No helm here to render it: check that the guard exists and tests the values it must.
+        var guard = Assert.Single(Template("configmap.yaml").Split('\n'), line => line.Contains("not .Values.redis.existingSecret"));
+
+        Assert.Contains(".Values.autoscaling.enabled", guard);
+        Assert.Contains("gt (int .Values.replicaCount) 1", guard);
+        Assert.Contains("{{- fail \"redis.existingSecret is required with more than one replica", Template("configmap.yaml"));
+    }
+
+    [Fact]
     public void Metrics_HaveTheirOwnPort_WhichTheIngressNeverRoutesTo()
     {
         var configMap = Template("configmap.yaml");
