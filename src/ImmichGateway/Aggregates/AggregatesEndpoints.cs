@@ -18,13 +18,19 @@ internal static class AggregatesEndpoints
 
     public static RouteGroupBuilder MapAggregates(this IEndpointRouteBuilder app)
     {
+        // What every screen may answer besides its own results: 401 (no or bad credential), 403 (the client's limits,
+        // or Immich refusing the user), 429 (rate limit), 502 (Immich failed or unreachable), 503 (circuit open),
+        // 504 (Immich too slow). 400 and 404 are declared by the handlers that return them.
         var group = app.MapGroup("/bff").WithTags("Aggregates (whole screens)").RequireAuthorization()
             .AddEndpointFilter(AggregateErrors.MapImmichErrorsAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         group.MapGet("/albums", GetAlbumsAsync).WithName("GetAlbumList")
+            .ProducesProblem(StatusCodes.Status400BadRequest) // ?shared= that is not true or false
             .WithSummary("The caller's albums (owned and shared), newest first.")
             .WithDescription("Calls GET /api/albums (isShared when ?shared= is given).");
         group.MapGet("/albums/{id}", GetAlbumAsync).WithName("GetAlbumScreen")

@@ -41,7 +41,7 @@ internal sealed class ClientScopeMiddleware(
 
     private async Task EnforceAsync(HttpContext context, GatewayCaller caller, ClientScope scope, string path)
     {
-        var decision = ScopeRules.Evaluate(scope, context.Request.Method, path);
+        var decision = ScopeRules.Evaluate(scope, context.Request.Method, path, context.Request.QueryString.Value);
         if (decision.Refusal is null && decision.AssetToCheck is { } asset &&
             !await IsInAlbumsAsync(context.RequestServices.GetRequiredService<ImmichClient>(), caller.User, asset, scope, context.RequestAborted))
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace ImmichGateway.Scopes;
 
@@ -29,10 +30,26 @@ internal static partial class ScopeRules
         Trimmed(path).Equals("/api/download/info", StringComparison.OrdinalIgnoreCase) ||
         Trimmed(path).Equals("/api/download/archive", StringComparison.OrdinalIgnoreCase);
 
-    public static ScopeDecision Evaluate(ClientScope scope, string method, string path)
+    /// <summary>
+    /// A POST of socket.io's long-polling transport on an open session (<c>/api/socket.io/?EIO=4&amp;transport=polling&amp;sid=…</c>):
+    /// how a browser that cannot use the WebSocket sends its frames. A read-only client may open the WebSocket (a GET
+    /// upgrade, after which it sends frames anyway), so it may send the same frames by polling.
+    /// </summary>
+    public static bool IsSocketIoPollingPost(string method, string path, string? query)
+    {
+        if (!HttpMethods.IsPost(method) || !Trimmed(path).Equals("/api/socket.io", StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(query))
+        {
+            return false;
+        }
+        var parameters = QueryHelpers.ParseQuery(query);
+        return parameters.TryGetValue("transport", out var transport) && transport is [ "polling" ] &&
+               parameters.TryGetValue("sid", out var sid) && sid is [ { Length: > 0 } ];
+    }
+
+    public static ScopeDecision Evaluate(ClientScope scope, string method, string path, string? query = null)
     {
         var reads = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        if (scope.ReadOnly && !reads && !(HttpMethods.IsPost(method) && IsReadingPost(path)))
+        if (scope.ReadOnly && !reads && !(HttpMethods.IsPost(method) && IsReadingPost(path)) && !IsSocketIoPollingPost(method, path, query))
         {
             return ScopeDecision.Refuse(ReadOnlyRefusal);
         }

@@ -47,6 +47,15 @@ public sealed class AlbumScreenTests(BffGateway gateway) : IClassFixture<BffGate
     }
 
     [Fact]
+    public async Task AlbumList_WithAMalformedSharedFilter_Is400WithoutCallingImmich()
+    {
+        var (response, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, "GET", "/bff/albums?shared=maybe");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
     public async Task AlbumScreen_ComposesAlbumPeopleActivityAndFirstPage_InThreeCalls()
     {
         var (response, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, "GET", $"/bff/albums/{gateway.Family.Id}");

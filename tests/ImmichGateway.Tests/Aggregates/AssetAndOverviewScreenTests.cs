@@ -86,6 +86,25 @@ public sealed class AssetAndOverviewScreenTests(BffGateway gateway) : IClassFixt
     }
 
     [Fact]
+    public async Task Overview_WithMoreThanSixAlbums_ShowsTheSixLatest_NewestFirst()
+    {
+        var latest = new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var albums = new[] { 3, 7, 1, 8, 2, 6, 4, 5 }.Select(day =>
+        {
+            var album = gateway.Immich.AddAlbum(1, TestUsers.Bob);
+            album.UpdatedAt = latest.AddDays(-day); // later than the recorded albums Bob also sees
+            return album;
+        }).ToList();
+
+        var (response, _) = await gateway.SendAsync(TestUsers.BobFrame, "GET", "/bff/overview");
+
+        var recent = (await JsonAsync(response))["recentAlbums"]!.AsArray();
+        var expected = albums.OrderBy(a => latest - a.UpdatedAt!.Value).Take(6).Select(a => a.Id).ToList();
+        Assert.Equal(expected, recent.Select(a => a!["id"]!.GetValue<Guid>()));
+        Assert.Equal(expected.Select(id => albums.Single(a => a.Id == id).UpdatedAt), recent.Select(a => (DateTimeOffset?)a!["lastUpdated"]!.GetValue<DateTimeOffset>()));
+    }
+
+    [Fact]
     public async Task Overview_ForAnAdmin_AddsServerStatistics()
     {
         var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "GET", "/bff/overview");

@@ -17,6 +17,9 @@ public sealed class FakeAlbum(Guid id, string name, ImmichUser owner)
     public bool ActivityEnabled { get; set; } = true;
     public List<JsonObject> Activities { get; } = [];
 
+    /// <summary>When the album last changed (its <c>updatedAt</c> and <c>lastModifiedAssetTimestamp</c>); the recording's when null.</summary>
+    public DateTimeOffset? UpdatedAt { get; set; }
+
     public bool CanRead(ImmichUser user) => user == Owner || Members.ContainsKey(user);
 }
 
@@ -231,6 +234,12 @@ public sealed partial class FakeImmich
         json["assetCount"] = album.Assets.Count;
         json["shared"] = album.Members.Count > 0;
         json["isActivityEnabled"] = album.ActivityEnabled;
+        if (album.UpdatedAt is { } updated)
+        {
+            var text = updated.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            json["updatedAt"] = text;
+            json["lastModifiedAssetTimestamp"] = text;
+        }
         json["description"] = album.Id == AlbumOne ? json["description"]?.DeepClone() : $"About {album.Name}";
         var users = new JsonArray(UserEntry(album.Owner, "owner"));
         foreach (var (member, role) in album.Members)

@@ -1,5 +1,6 @@
 using System.Net;
 using ImmichGateway.Tests.Fixtures;
+using Microsoft.AspNetCore.Http;
 
 namespace ImmichGateway.Tests.Scopes;
 
@@ -28,6 +29,35 @@ public sealed class AnonymousLimitAndCorsTests
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(2));
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses.Skip(2));
         Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnonymousCallers_BehindATrustedProxy_GetABucketEachByForwardedAddress()
+    {
+        await using var gateway = await ProxiedGatewayAsync();
+
+        var first = await PingAsync(gateway, from: TrustedProxy, forwardedFor: "198.51.100.1", times: 4);
+        var second = await PingAsync(gateway, from: TrustedProxy, forwardedFor: "198.51.100.2", times: 2);
+
+        Assert.Contains(StatusCodes.Status429TooManyRequests, first); // at most 3 of 4 pass, even if a token comes back meanwhile
+        Assert.Equal([StatusCodes.Status200OK, StatusCodes.Status200OK], second); // the proxy's address is not the bucket
+    }
+
+    [Fact]
+    public async Task AnonymousCaller_NotATrustedProxy_GetsNoFreshBucketFromXForwardedFor()
+    {
+        await using var gateway = await ProxiedGatewayAsync();
+
+        var own = await PingAsync(gateway, from: "203.0.113.9", forwardedFor: "198.51.100.1", times: 2);
+        var spoofed = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            spoofed.AddRange(await PingAsync(gateway, from: "203.0.113.9", forwardedFor: $"198.51.100.{10 + i}", times: 1));
+        }
+
+        Assert.Equal([StatusCodes.Status200OK, StatusCodes.Status200OK], own);
+        Assert.True(spoofed.Count(s => s == StatusCodes.Status200OK) <= 1, $"statuses: {string.Join(",", spoofed)}"); // one token may come back meanwhile
+        Assert.Contains(StatusCodes.Status429TooManyRequests, spoofed);
     }
 
     [Fact]
@@ -89,6 +119,32 @@ public sealed class AnonymousLimitAndCorsTests
         {
             Assert.Contains(header, exposed);
         }
+    }
+
+    private const string TrustedProxy = "10.0.0.7";
+
+    /// <summary>A gateway that believes X-Forwarded-For from <see cref="TrustedProxy"/> only; 2 anonymous requests per address.</summary>
+    private static Task<GatewayFactory> ProxiedGatewayAsync() => GatewayFactory.StartAsync(
+        ("Gateway:KnownProxies:0", TrustedProxy),
+        ("Gateway:RateLimit:AnonymousPermitLimit", "2"),
+        ("Gateway:RateLimit:AnonymousTokensPerSecond", "1"));
+
+    /// <summary>Anonymous pings arriving from the peer <paramref name="from"/> (TestServer lets a test set it).</summary>
+    private static async Task<List<int>> PingAsync(GatewayFactory gateway, string from, string forwardedFor, int times)
+    {
+        var statuses = new List<int>();
+        for (var i = 0; i < times; i++)
+        {
+            var context = await gateway.Server.SendAsync(c =>
+            {
+                c.Request.Method = HttpMethods.Get;
+                c.Request.Path = "/api/server/ping";
+                c.Connection.RemoteIpAddress = IPAddress.Parse(from);
+                c.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }, Cancel);
+            statuses.Add(context.Response.StatusCode);
+        }
+        return statuses;
     }
 
     private static async Task<GatewayFactory> CorsGatewayAsync()

@@ -57,4 +57,21 @@ public sealed class ScopeRulesTests
 
         Assert.Equal(ScopeRules.AlbumRefusal, decision.Refusal);
     }
+
+    [Theory]
+    [InlineData("POST", "/api/socket.io/", "?EIO=4&transport=polling&sid=abc", true)]
+    [InlineData("POST", "/api/socket.io", "?EIO=4&transport=polling&sid=abc&t=x", true)]
+    [InlineData("POST", "/api/socket.io/", "?EIO=4&transport=polling", false)]
+    [InlineData("POST", "/api/socket.io/", "?EIO=4&transport=polling&transport=websocket&sid=abc", false)]
+    [InlineData("POST", "/api/socket.io/", "?EIO=4&transport=websocket&sid=abc", false)]
+    [InlineData("POST", "/api/socket.io/x", "?EIO=4&transport=polling&sid=abc", false)]
+    [InlineData("PUT", "/api/socket.io/", "?EIO=4&transport=polling&sid=abc", false)]
+    public void ReadOnly_SocketIoPollingPosts_AreAllowed_NothingElseNearby(string method, string path, string query, bool allowed)
+    {
+        var readOnly = new ClientScope(true, null, null, null);
+
+        var decision = ScopeRules.Evaluate(readOnly, method, path, query);
+
+        Assert.Equal(allowed ? null : ScopeRules.ReadOnlyRefusal, decision.Refusal);
+    }
 }
