@@ -79,7 +79,7 @@ internal static class ReferenceAlbums
             new { albumIds = new[] { albumId }, page, size = PageSize, order, withExif = true }, cancel);
 
     public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
-        ForwardAsync(immich, HttpMethod.Patch, $"api/albums/{id}", StreamedBody(request), request.HttpContext.RequestAborted);
+        ForwardJsonObjectAsync(immich, HttpMethod.Patch, $"api/albums/{id}", request);
 
     /// <summary>
     /// The album's cover: its <c>albumThumbnailAssetId</c>'s thumbnail, served as the reference thumbnail route serves

@@ -18,6 +18,8 @@ internal static class ReferenceApi
         var api = app.MapGroup("/api").WithTags(Tag).RequireAuthorization()
             .AddEndpointFilter(PassImmichErrorsThrough)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)        // this client's limits (read-only, albums, routes)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)  // this client's rate limit
             .ProducesProblem(StatusCodes.Status502BadGateway);
 
         // reference route                                                           → current Immich
@@ -31,14 +33,15 @@ internal static class ReferenceApi
         api.MapGet("/albums/{id:guid}", ReferenceAlbums.GetWithAssetsAsync)
             .Named("GetAlbumWithAssets", "GET /api/albums/{id} plus every asset via POST /api/search/metadata; adds `assets` and `owner`; ?withoutAssets=true skips the assets")
             .Produces<ReferenceAlbum>().Produces(StatusCodes.Status400BadRequest);
-        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}").DocumentsRawBody("application/json").ImmichJson();
+        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}").JsonObjectBody().ImmichJson();
         api.MapGet("/albums/{id:guid}/cover-image", ReferenceAlbums.GetCoverAsync)
             .Named("GetAlbumCoverImage", "GET /api/albums/{id} with the caller's key (every time) for its albumThumbnailAssetId, then that asset's " +
                 "thumbnail as GET /api/assets/{id}/thumbnail serves it: the same size, edited and format, from the thumbnail cache when it can answer (404 if there is no cover)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/albums/{id:guid}/cover-image", ReferenceAlbums.SetCoverAsync)
             .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}")
-            .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson().ProducesProblem(StatusCodes.Status400BadRequest);
+            .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/assets", ReferenceAssets.ListAsync)
             .Named("ListAssets", "POST /api/search/metadata; the body is the page's assets, the next page is in a Link header (rel=\"next\")")
@@ -50,13 +53,15 @@ internal static class ReferenceApi
         api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}").ImmichJson();
         api.MapPut("/assets/{id:guid}/archive", ReferenceAssets.ArchiveAsync)
             .Named("ArchiveAsset", "PUT /api/assets/{id} {visibility: archive} ({\"isArchived\": false}: timeline)")
-            .DocumentsBody<ArchiveRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .DocumentsBody<ArchiveRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPut("/assets/{id:guid}/favorite", ReferenceAssets.FavoriteAsync)
             .Named("FavoriteAsset", "PUT /api/assets/{id} {isFavorite} (default true)")
-            .DocumentsBody<FavoriteRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .DocumentsBody<FavoriteRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)").DocumentsRawBody("application/json").Produces<ReferenceUser>(StatusCodes.Status201Created);
-        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)").DocumentsRawBody("application/json").Produces<ReferenceUser>();
+        api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)").JsonObjectBody().Produces<ReferenceUser>(StatusCodes.Status201Created);
+        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)").JsonObjectBody().Produces<ReferenceUser>();
         api.MapDelete("/users/{id:guid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").Produces<ReferenceUser>();
         api.MapPut("/users/{id:guid}/profile-image", ReferenceUsers.SetProfileImageAsync)
             .Named("SetUserProfileImage", "POST /api/users/profile-image when {id} is the caller; 403 otherwise (Immich cannot set another user's image)")
@@ -67,19 +72,20 @@ internal static class ReferenceApi
             .Named("RemoveOfflineFiles", "POST /api/libraries/{id}/scan (Immich v3 removes offline files during scans)")
             .Produces<RemoveOfflineResponse>(StatusCodes.Status202Accepted);
 
-        api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)").DocumentsRawBody("application/json").ImmichJson();
+        api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)").JsonObjectBody().ImmichJson();
         api.MapGet("/search/metadata", ReferenceSearchFields.GetAsync)
             .Named("GetSearchableFields", "the fields of POST /api/search/metadata, with known values from GET /api/search/suggestions")
             .Produces<SearchableFieldsResponse>();
 
         api.MapPost("/jobs", ReferenceJobs.StartAsync)
             .Named("StartJob", "reference names start a queue: PUT /api/jobs/{queue} {command:start, force}; Immich manual jobs: POST /api/jobs")
-            .DocumentsBody<StartJobRequest>(required: true).ImmichJson().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
+            .DocumentsBody<StartJobRequest>(required: true).ImmichJson().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapDelete("/jobs/{name}", ReferenceJobs.CancelAsync)
             .Named("CancelJob", "DELETE /api/queues/{queue}/jobs {} (empties the queue's waiting jobs)")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}").DocumentsRawBody("application/json").ImmichJson();
+        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}").JsonObjectBody().ImmichJson();
 
         api.MapGet("/download/info", ReferenceMisc.DownloadInfoAsync)
             .Named("GetDownloadInfo", "POST /api/download/info (assetIds repeated or comma-separated, albumId, userId, archiveSize)")
@@ -110,6 +116,12 @@ internal static class ReferenceApi
     /// <summary>Immich's JSON answer, passed through.</summary>
     private static RouteHandlerBuilder ImmichJson(this RouteHandlerBuilder builder, int status = StatusCodes.Status200OK) =>
         builder.Produces(status, contentType: "application/json");
+
+    /// <summary>A JSON object passed to Immich unchanged; anything else is refused before Immich is called.</summary>
+    private static RouteHandlerBuilder JsonObjectBody(this RouteHandlerBuilder builder) =>
+        builder.DocumentsRawBody("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static RouteHandlerBuilder Image(this RouteHandlerBuilder builder) =>
         builder.Produces(StatusCodes.Status200OK, (Type?)null, "image/webp", "image/jpeg").Produces(StatusCodes.Status304NotModified);

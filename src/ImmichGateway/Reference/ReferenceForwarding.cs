@@ -1,6 +1,10 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using ImmichGateway.Immich;
+using ImmichGateway.Proxy;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Reference;
 
@@ -22,10 +26,19 @@ internal static class ReferenceForwarding
 
     public static HttpContent Json(object body) => JsonContent.Create(body, options: ImmichClient.Json);
 
-    /// <summary>The client's body, streamed to Immich unread, with its content headers.</summary>
+    /// <summary>
+    /// Largest JSON body a translated route reads before it calls Immich: Immich's own limit for JSON bodies (10 MB), so
+    /// nothing Immich would take is refused.
+    /// </summary>
+    public const int MaxJsonBodyBytes = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// The client's body, streamed to Immich as it comes, with its content headers: the profile image's multipart upload
+    /// (never buffered), a manual job's small body (rewound after the jobs route read it).
+    /// </summary>
     public static HttpContent? StreamedBody(HttpRequest request)
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        if (!HasBody(request))
         {
             return null;
         }
@@ -72,23 +85,108 @@ internal static class ReferenceForwarding
 
     /// <summary>
     /// The client's optional JSON body. Read by hand rather than bound, so a request without a JSON content type still
-    /// reaches this endpoint (and is not mistaken for a proxied route); malformed JSON is a 400 problem.
+    /// reaches this endpoint (and is not mistaken for a proxied route); malformed JSON is a 400 problem, a body over
+    /// <see cref="MaxJsonBodyBytes"/> a 413 problem.
     /// </summary>
     public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request) where T : class
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        var (body, error) = await ReadBoundedAsync(request);
+        if (error is not null || body is null)
         {
-            return (null, null);
+            return (null, error);
         }
         try
         {
-            return (await System.Text.Json.JsonSerializer.DeserializeAsync<T>(request.Body, ImmichClient.Json, request.HttpContext.RequestAborted), null);
+            return (JsonSerializer.Deserialize<T>(body, ImmichClient.Json), null);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return (null, BadRequest("The request body is not valid JSON of the expected shape."));
         }
     }
+
+    /// <summary>
+    /// Forwards the client's JSON body unchanged, byte for byte, once it is known to be a JSON object sent as
+    /// <c>application/json</c> (every body Immich takes on these routes is an object). Anything else is a 400 problem
+    /// and Immich is not called: Immich would answer malformed JSON with its own 400, and ignore a body of another
+    /// content type (an update that silently changes nothing). No body: none is sent, as the client sent none.
+    /// </summary>
+    public static async Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, string path, HttpRequest request)
+    {
+        var (body, error) = await ReadBoundedAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (body is not null && !IsJsonObject(request.ContentType, body))
+        {
+            return BadRequest("The request body must be a JSON object sent as application/json.");
+        }
+        var content = body is null ? null : new ByteArrayContent(body);
+        content?.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        return await ForwardAsync(immich, method, path, content, request.HttpContext.RequestAborted);
+    }
+
+    private static bool IsJsonObject(string? contentType, byte[] body)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) ||
+            !string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var reader = new Utf8JsonReader(body); // comments and trailing content are errors, as for Immich's JSON.parse
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read())
+            {
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The client's body, read whole: null when there is none, a 413 problem beyond <see cref="MaxJsonBodyBytes"/>
+    /// (or <c>Gateway:MaxRequestBodySize</c> when that is smaller), so a JSON route never buffers without bound.
+    /// </summary>
+    private static async Task<(byte[]? Body, IResult? Error)> ReadBoundedAsync(HttpRequest request)
+    {
+        if (!HasBody(request))
+        {
+            return (null, null);
+        }
+        var limit = Math.Min(MaxJsonBodyBytes, request.HttpContext.RequestServices.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxRequestBodySize);
+        if (request.ContentLength > limit)
+        {
+            return (null, TooLarge(limit));
+        }
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return (null, TooLarge(limit));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return (buffer.ToArray(), null);
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
+
+    private static IResult TooLarge(long limit) =>
+        TypedResults.Problem($"A JSON body on this route may be at most {limit} bytes.",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");

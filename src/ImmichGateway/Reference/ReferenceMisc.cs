@@ -29,10 +29,10 @@ internal static class ReferenceMisc
     }
 
     public static Task<IResult> SearchAssetsAsync(HttpRequest request, ImmichClient immich) =>
-        ForwardAsync(immich, HttpMethod.Post, "api/search/metadata", StreamedBody(request), request.HttpContext.RequestAborted);
+        ForwardJsonObjectAsync(immich, HttpMethod.Post, "api/search/metadata", request);
 
     public static Task<IResult> UpdateSharedLinkAsync(Guid id, HttpRequest request, ImmichClient immich) =>
-        ForwardAsync(immich, HttpMethod.Patch, $"api/shared-links/{id}", StreamedBody(request), request.HttpContext.RequestAborted);
+        ForwardJsonObjectAsync(immich, HttpMethod.Patch, $"api/shared-links/{id}", request);
 
     /// <summary>GET with <c>assetIds</c> (repeated or comma-separated), <c>albumId</c>, <c>userId</c>, <c>archiveSize</c>: POST /api/download/info.</summary>
     public static Task<IResult> DownloadInfoAsync(HttpRequest request, ImmichClient immich) =>

@@ -7,10 +7,10 @@ namespace ImmichGateway.Reference;
 internal static class ReferenceUsers
 {
     public static Task<IResult> CreateAsync(HttpRequest request, ImmichClient immich) =>
-        ForwardAsync(immich, HttpMethod.Post, "api/admin/users", StreamedBody(request), request.HttpContext.RequestAborted);
+        ForwardJsonObjectAsync(immich, HttpMethod.Post, "api/admin/users", request);
 
     public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
-        ForwardAsync(immich, HttpMethod.Put, $"api/admin/users/{id}", StreamedBody(request), request.HttpContext.RequestAborted);
+        ForwardJsonObjectAsync(immich, HttpMethod.Put, $"api/admin/users/{id}", request);
 
     /// <summary>Immich answers 400 to a DELETE without a body, so the body is always sent: <c>{}</c> or <c>{"force":true}</c>.</summary>
     public static Task<IResult> DeleteAsync(Guid id, bool? force, HttpContext context, ImmichClient immich) =>

@@ -57,6 +57,17 @@ public sealed class OpenApiDocumentTests(GatewayFactory gateway)
         Assert.Equal(schema, (body as OpenApiSchemaReference)?.Reference.Id);
     }
 
+    [Theory]
+    [InlineData("PUT", "/api/albums/{id}", "400,401,403,413,429,502")]
+    [InlineData("GET", "/api/server-info/ping", "401,403,429,502")]
+    public async Task ReferenceRoute_ListsTheGatewaysOwnRefusalsAsProblems(string method, string path, string statuses)
+    {
+        var document = (await LoadAsync()).Document!;
+
+        var responses = document.Paths[path].Operations!.Single(o => o.Key.Method == method).Value.Responses!;
+        Assert.All(statuses.Split(','), status => Assert.Equal("application/problem+json", Assert.Contains(status, responses).Content!.Keys.Single()));
+    }
+
     [Fact]
     public async Task AlbumWithAssets_DocumentsItsResponseSchema()
     {

@@ -11,14 +11,15 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
     private static readonly string SomeAsset = FakeImmich.AlbumOneAssets[1];
 
     [Theory]
-    [InlineData("/api/server-info/ping", "/api/server/ping")]
-    [InlineData("/api/server-info/features", "/api/server/features")]
-    [InlineData("/api/server-info/stats", "/api/server/statistics")]
-    public async Task ServerInfo_CallsTheRenamedServerRoute(string reference, string current)
+    [InlineData("/api/server-info/ping", "/api/server/ping", "GET_api_server_ping.none.json")]
+    [InlineData("/api/server-info/features", "/api/server/features", "GET_api_server_features.none.json")]
+    [InlineData("/api/server-info/stats", "/api/server/statistics", "GET_api_server_statistics.admin.json")]
+    public async Task ServerInfo_CallsTheRenamedServerRoute(string reference, string current, string recording)
     {
         var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "GET", reference);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Recordings.Get(recording).BodyBytes, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
         // (statistics also ask /api/users/me once: only an admin is served them from the cache)
         Assert.Equal(TestUsers.Ada.ImmichKey, Assert.Single(seen, s => (s.Method, s.Path) == ("GET", current)).Header("x-api-key"));
         Assert.All(seen, s => Assert.Contains(s.Path, new[] { current, "/api/users/me" }));
@@ -330,6 +331,29 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
             seen.Select(s => { Assert.Equal("/api/search/suggestions", s.Path); return s.Query.Replace("?type=", ""); }).Order());
     }
 
+    [Fact]
+    public async Task SearchableFields_WhenSuggestionsFail_ListTheFieldsWithoutValuesAndNameThem()
+    {
+        gateway.Immich.Failing["getSearchSuggestions"] = true;
+        try
+        {
+            var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "GET", "/api/search/metadata");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+            Assert.Equal(["country", "state", "city", "make", "model", "lensModel"], body["unavailable"]!.AsArray().Select(v => v!.GetValue<string>()));
+            var fields = body["fields"]!.AsArray();
+            Assert.All(fields, f => Assert.Null(f!["values"]));
+            Assert.Contains(fields, f => f!["name"]!.GetValue<string>() == "make" && f["type"]!.GetValue<string>() == "string");
+            Assert.All(seen, s => Assert.Equal("/api/search/suggestions", s.Path));
+            Assert.Equal(6, seen.Select(s => s.Query).Distinct().Count());
+        }
+        finally
+        {
+            gateway.Immich.Failing.TryRemove("getSearchSuggestions", out _);
+        }
+    }
+
     [Theory]
     [InlineData("thumbnail-generation", "thumbnailGeneration")]
     [InlineData("video-transcoding", "videoConversion")]
@@ -389,9 +413,15 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
     {
         var link = Guid.NewGuid();
 
-        var (_, seen) = await gateway.SendAsync(TestUsers.AdaCli, "PUT", $"/api/shared-links/{link}", "{\"description\":\"new\"}");
+        var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "PUT", $"/api/shared-links/{link}", "{\"description\":\"new\"}");
 
-        Assert.Equal("{\"description\":\"new\"}", seen.Only("PATCH", $"/api/shared-links/{link}").BodyText);
+        var patch = seen.Only("PATCH", $"/api/shared-links/{link}");
+        Assert.Equal("{\"description\":\"new\"}", patch.BodyText);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!; // the fake's answer, passed through
+        Assert.Equal(("updateSharedLink", "PATCH", TestUsers.Ada.Id, patch.BodySha256),
+            (echo["operationId"]!.GetValue<string>(), echo["method"]!.GetValue<string>(), echo["user"]!.GetValue<string>(), echo["bodySha256"]!.GetValue<string>()));
     }
 
     [Fact]
