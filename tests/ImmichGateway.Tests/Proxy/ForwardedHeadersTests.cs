@@ -44,9 +44,11 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.TrustingLoopback
     [Fact]
     public async Task ForwardedFor_FromAConfiguredKnownProxy_IsBelieved()
     {
-        // Configured proxies replace the loopback default: the test's client (127.0.0.1) is trusted because it is listed.
+        // Configured lists replace the loopback default: the test's client (127.0.0.1) is trusted only because it is
+        // listed. (A network elsewhere keeps the lists non-empty: ForwardedHeaders with empty lists trusts everyone.)
         await using var gateway = new KestrelGatewayFactory();
         gateway.Settings["Gateway:KnownProxies:0"] = "127.0.0.1";
+        gateway.Settings["Gateway:KnownNetworks:0"] = "10.0.0.0/8";
         await gateway.InitializeAsync();
 
         var seen = Assert.Single(await SendAsync(gateway, "proxied"));
