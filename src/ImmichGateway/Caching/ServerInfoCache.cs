@@ -3,6 +3,7 @@ using ImmichGateway.Immich;
 using ImmichGateway.Keys;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using Forwarded = System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string>>;
 
 namespace ImmichGateway.Caching;
 
@@ -21,8 +22,9 @@ internal sealed class ServerInfoCache(
     IOptions<CachingOptions> options)
 {
     /// <summary>
-    /// The HttpClient of these calls. It sends exactly the key it is given (none for public routes): HybridCache runs
-    /// its factories outside the request's context, where the typed client could not tell who is calling.
+    /// The HttpClient of these calls. It sends exactly the key and <c>X-Forwarded-*</c> it is given (no key for public
+    /// routes): HybridCache runs its factories outside the request's context, where the typed client could not tell who
+    /// is calling. A fill serves everyone who asks until it expires, yet carries only its first requester's headers.
     /// </summary>
     public const string DirectClient = "ImmichGateway.Caching.Direct";
 
@@ -36,18 +38,19 @@ internal sealed class ServerInfoCache(
         var caller = GatewayCaller.From(context.User);
         var immichKey = caller is null ? null : users.Current.ImmichKeyFor(caller.User);
         var http = clients.CreateClient(DirectClient);
+        var forwarded = await ImmichForwardedHeaders.CaptureAsync(context);
         if (context.Request.QueryString.HasValue || immichKey is null ||
-            !await IsAdminAsync(http, caller!.User, immichKey, cancel))
+            !await IsAdminAsync(http, caller!.User, immichKey, forwarded, cancel))
         {
             metrics.Miss(CacheMetrics.Statistics);
-            return await ForwardAsync(http, StatisticsPath, caller?.User, immichKey, context);
+            return await ForwardAsync(http, StatisticsPath, caller?.User, immichKey, forwarded, context);
         }
 
         var fetched = false;
         var json = await cache.GetOrCreateAsync(CacheKeys.ServerStatistics, async ct =>
         {
             fetched = true;
-            return await FetchAsync(http, StatisticsPath, caller!.User, immichKey, ct);
+            return await FetchAsync(http, StatisticsPath, caller!.User, immichKey, forwarded, ct);
         }, Entry(_options.StatisticsLifetime), cancellationToken: cancel);
         return Result(json, !fetched, CacheMetrics.Statistics);
     }
@@ -56,28 +59,29 @@ internal sealed class ServerInfoCache(
     {
         var http = clients.CreateClient(DirectClient);
         var path = "api/server/" + name;
+        var forwarded = await ImmichForwardedHeaders.CaptureAsync(context);
         if (context.Request.QueryString.HasValue)
         {
             metrics.Miss(CacheMetrics.ServerInfo);
-            return await ForwardAsync(http, path, null, null, context);
+            return await ForwardAsync(http, path, null, null, forwarded, context);
         }
         var fetched = false;
         var json = await cache.GetOrCreateAsync(CacheKeys.ServerInfo(name), async ct =>
         {
             fetched = true;
-            return await FetchAsync(http, path, null, null, ct);
+            return await FetchAsync(http, path, null, null, forwarded, ct);
         }, Entry(_options.ServerInfoLifetime), cancellationToken: context.RequestAborted);
         return Result(json, !fetched, CacheMetrics.ServerInfo);
     }
 
     /// <summary>Whether the caller's own Immich user is an admin (their <c>/api/users/me</c>), remembered briefly.</summary>
-    private async Task<bool> IsAdminAsync(HttpClient http, string user, string immichKey, CancellationToken cancel)
+    private async Task<bool> IsAdminAsync(HttpClient http, string user, string immichKey, Forwarded forwarded, CancellationToken cancel)
     {
         try
         {
             return await cache.GetOrCreateAsync(CacheKeys.AdminStatus(CacheKeys.UserHash(immichKey)), async ct =>
             {
-                var me = await FetchAsync(http, "api/users/me", user, immichKey, ct);
+                var me = await FetchAsync(http, "api/users/me", user, immichKey, forwarded, ct);
                 return System.Text.Json.JsonSerializer.Deserialize<ImmichUser>(me.Body, ImmichClient.Json)?.IsAdmin == true;
             }, Entry(_options.AdminStatusLifetime), cancellationToken: cancel);
         }
@@ -102,11 +106,16 @@ internal sealed class ServerInfoCache(
 
     private static HybridCacheEntryOptions Entry(TimeSpan lifetime) => new() { Expiration = lifetime, LocalCacheExpiration = lifetime };
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string? user, string? immichKey, CancellationToken cancel)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string? user, string? immichKey,
+        Forwarded forwarded, CancellationToken cancel)
     {
         if (immichKey is not null)
         {
             request.Headers.TryAddWithoutValidation(ImmichHeaders.ApiKey, immichKey);
+        }
+        foreach (var (name, value) in forwarded)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
         if (immichKey is not null && response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
@@ -118,10 +127,10 @@ internal sealed class ServerInfoCache(
     }
 
     /// <summary>Immich's 200 JSON answer; anything else is thrown as Immich's error (passed on as Immich sent it).</summary>
-    private static async Task<CachedJson> FetchAsync(HttpClient http, string path, string? user, string? immichKey, CancellationToken cancel)
+    private static async Task<CachedJson> FetchAsync(HttpClient http, string path, string? user, string? immichKey, Forwarded forwarded, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        var response = await SendAsync(http, request, user, immichKey, cancel);
+        var response = await SendAsync(http, request, user, immichKey, forwarded, cancel);
         if (response.StatusCode != System.Net.HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "application/json")
         {
             throw await ImmichException.FromResponseAsync(response, cancel);
@@ -134,7 +143,7 @@ internal sealed class ServerInfoCache(
     }
 
     /// <summary>Uncached: the request as the proxy would send it (its query, its conditional headers), Immich's answer back.</summary>
-    private static async Task<IResult> ForwardAsync(HttpClient http, string path, string? user, string? immichKey, HttpContext context)
+    private static async Task<IResult> ForwardAsync(HttpClient http, string path, string? user, string? immichKey, Forwarded forwarded, HttpContext context)
     {
         var query = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(context.Request.Query
             .Where(q => !ImmichHeaders.CredentialQueryParameters.Contains(q.Key, StringComparer.OrdinalIgnoreCase))
@@ -148,6 +157,6 @@ internal sealed class ServerInfoCache(
             }
         }
         context.Response.Headers[ThumbnailCache.XCache] = "miss";
-        return new ImmichPassThrough(await SendAsync(http, request, user, immichKey, context.RequestAborted));
+        return new ImmichPassThrough(await SendAsync(http, request, user, immichKey, forwarded, context.RequestAborted));
     }
 }

@@ -97,6 +97,7 @@ internal sealed class ThumbnailCache(
                 return new Image(cached, Hit: true);
             }
             // Every user who may see the asset can share this fetch; whatever is not an image stays the fetcher's.
+            // It runs in the first requester's request, so Immich sees that requester's key and X-Forwarded-* only.
             var shared = await CoalesceAsync($"fill|{request.Key}|{request.Version}", async () =>
             {
                 if (CachedLocally(request) is { } justStored)

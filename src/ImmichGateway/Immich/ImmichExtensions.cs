@@ -6,8 +6,8 @@ namespace ImmichGateway.Immich;
 internal static class ImmichExtensions
 {
     /// <summary>
-    /// The typed client for the gateway's own Immich calls: the caller's key, redirects left to the client,
-    /// standard resilience (timeouts, circuit breaker, retries for safe methods only — uploads are never replayed).
+    /// The typed client for the gateway's own Immich calls: the caller's key and <c>X-Forwarded-*</c>, redirects left to
+    /// the client, standard resilience (timeouts, circuit breaker, retries for safe methods only — uploads are never replayed).
     /// </summary>
     public static IHostApplicationBuilder AddImmichClient(this IHostApplicationBuilder builder)
     {
@@ -15,6 +15,7 @@ internal static class ImmichExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddTransient<ImmichApiKeyHandler>();
+        builder.Services.AddTransient<ImmichForwardedHeadersHandler>();
         builder.Services.AddHttpClient<ImmichClient>((services, http) =>
             {
                 http.BaseAddress = new Uri(services.GetRequiredService<IOptions<ImmichOptions>>().Value.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"); // paths are relative: "api/…"
@@ -29,6 +30,7 @@ internal static class ImmichExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             .AddHttpMessageHandler<ImmichApiKeyHandler>()
+            .AddHttpMessageHandler<ImmichForwardedHeadersHandler>()
             .AddStandardResilienceHandler(options =>
             {
                 options.Retry.DisableForUnsafeHttpMethods();

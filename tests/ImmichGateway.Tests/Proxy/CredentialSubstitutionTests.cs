@@ -75,6 +75,39 @@ public sealed class CredentialSubstitutionTests(GatewayFactory gateway)
         Assert.Equal("theme=dark; lang=en", seen.Header("cookie"));
     }
 
+    /// <summary>
+    /// The thumbnail route is the gateway's own endpoint (the cache, or a forward through its own client), not YARP's:
+    /// the same credentials must stay behind. A miss goes to Immich through the cache; credential parameters, which
+    /// the cache does not know, send the request down the forwarding path like any other unknown parameter.
+    /// </summary>
+    [Theory]
+    [InlineData("", "?size=thumbnail")]
+    [InlineData("?size=preview&apiKey=secret-value&sessionKey=secret-value&key=secret-value&slug=secret-value", "?size=preview")]
+    [InlineData("?apiKey=secret-value&sessionKey=secret-value&key=secret-value&slug=secret-value&keep=1", "?keep=1")]
+    public async Task Thumbnail_WithEveryClientCredential_SendsTheUsersImmichKeyOnly(string query, string immichQuery)
+    {
+        var asset = gateway.Immich.AddAlbum(1, TestUsers.Bob).Assets[0]["id"]!.GetValue<string>(); // not cached yet
+        using var client = gateway.CreateClient(TestUsers.BobFrame); // x-api-key: the gateway client key
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/assets/{asset}/thumbnail{query}");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer secret-value");
+        foreach (var header in new[] { "x-immich-user-token", "x-immich-session-token", "x-immich-share-key", "x-immich-share-slug" })
+        {
+            request.Headers.TryAddWithoutValidation(header, "secret-value");
+        }
+        request.Headers.Add("Cookie", "theme=dark; immich_access_token=secret-value; immich_shared_link_token=secret-value");
+
+        var response = await client.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = Assert.Single(gateway.Immich.RequestsMatching(asset));
+        Assert.Equal(immichQuery, seen.Query);
+        Assert.Equal(TestUsers.Bob.ImmichKey, seen.Header("x-api-key"));
+        Assert.All(new[] { "authorization", "x-immich-user-token", "x-immich-session-token", "x-immich-share-key", "x-immich-share-slug" },
+            header => Assert.Null(seen.Header(header)));
+        Assert.DoesNotContain("immich_", seen.Header("cookie") ?? "");
+        Assert.DoesNotContain(seen.Headers, h => h.Value.Contains("secret-value") || h.Value.Contains(TestUsers.BobFrame.Key));
+    }
+
     [Fact]
     public async Task ProxiedRequest_WithoutCredentialParameters_KeepsTheQueryStringByteForByte()
     {

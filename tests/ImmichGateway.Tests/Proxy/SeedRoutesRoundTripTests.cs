@@ -203,6 +203,29 @@ public sealed class SeedRoutesRoundTripTests(GatewayFactory gateway)
         Assert.Equal(etag, Assert.Single(gateway.Immich.RequestsMatching(marker)).Header("if-none-match"));
     }
 
+    /// <summary>
+    /// If-Modified-Since (Immich's Last-Modified sent back) reaches Immich as the client wrote it and Immich's 304 comes
+    /// back: on the proxy path, on the thumbnail route forwarded, and on a thumbnail the cache does not hold yet.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/assets/{asset}/original?marker={marker}", "GET_api_assets_{id}_original.admin.json")]
+    [InlineData("/api/assets/{asset}/thumbnail?marker={marker}", "GET_api_assets_{id}_thumbnail.admin.json")]
+    [InlineData("/api/assets/{asset}/thumbnail", "GET_api_assets_{id}_thumbnail.admin.json")]
+    public async Task ConditionalGet_WithIfModifiedSince_ReachesImmichUnchangedAndPassesNotModifiedThrough(string path, string file)
+    {
+        var lastModified = Recordings.Get(file).Headers["last-modified"];
+        var asset = gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>(); // not cached yet
+        using var http = gateway.CreateClient(TestUsers.AliceKiosk);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.Replace("{asset}", asset).Replace("{marker}", $"since-{Guid.NewGuid():N}"));
+        request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+
+        using var response = await http.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Cancel));
+        Assert.Equal(lastModified, Assert.Single(gateway.Immich.RequestsMatching(asset)).Header("if-modified-since"));
+    }
+
     [Fact]
     public async Task Thumbnail_FullsizeRequested_PassesImmichsRelativeRedirectThrough()
     {

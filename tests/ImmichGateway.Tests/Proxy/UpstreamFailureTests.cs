@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using ImmichGateway.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImmichGateway.Tests.Proxy;
 
@@ -10,16 +11,26 @@ public sealed class UpstreamFailureTests(GatewayFactory gateway)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task ImmichRejectingTheUsersKey_Is502ProblemNamingTheUserInTheLog()
+    /// <summary>
+    /// Carol's key is unknown to Immich (revoked there), so Immich answers 401 to it: on the proxy path, on the
+    /// thumbnail route (through the cache, or forwarded) and on the statistics route (the cache's own client).
+    /// </summary>
+    [Theory]
+    [InlineData("/api/albums?marker={marker}")]
+    [InlineData("/api/assets/{asset}/thumbnail")]
+    [InlineData("/api/assets/{asset}/thumbnail?marker={marker}")]
+    [InlineData("/api/server/statistics")]
+    public async Task ImmichRejectingTheUsersKey_Is502ProblemNamingTheUserInTheLogAndMetric(string url)
     {
         using var client = gateway.CreateClient(TestUsers.CarolScript);
-        var marker = Guid.NewGuid().ToString("N");
+        var asset = gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+        url = url.Replace("{marker}", Guid.NewGuid().ToString("N")).Replace("{asset}", asset);
+        var meters = gateway.Services.GetRequiredService<IMeterFactory>();
         var rejectedFor = new List<string?>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "ImmichGateway" && instrument.Name == "immich_gateway.immich_key_rejected")
+            if (instrument.Meter.Scope == meters && instrument.Name == "immich_gateway.immich_key_rejected")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -32,17 +43,22 @@ public sealed class UpstreamFailureTests(GatewayFactory gateway)
             }
         });
         listener.Start();
+        int Rejections() => gateway.Logs.Events.Count(e => e.EventId.Id == 1001 && e.State.GetValueOrDefault("User") == "carol");
+        var rejectionsBefore = Rejections();
+        var before = gateway.Immich.Requests.Count;
 
-        var response = await client.GetAsync($"/api/albums?marker={marker}", Cancel);
+        var response = await client.GetAsync(url, Cancel);
 
         var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadGateway);
         Assert.Contains("refused the API key", detail);
         Assert.False(response.Headers.Contains("ETag"));
-        Assert.Single(gateway.Immich.RequestsMatching(marker));
-        Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 1001 && e.State.GetValueOrDefault("User") == "carol");
+        var seen = Assert.Single(gateway.Immich.RequestsSince(before)); // statistics: /api/users/me, to learn whether she is an admin
+        Assert.Equal(TestUsers.Revoked.ImmichKey, seen.Header("x-api-key"));
+        Assert.Equal(rejectionsBefore + 1, Rejections());
+        Assert.DoesNotContain(gateway.Logs.Events, e => e.AllText.Contains(TestUsers.Revoked.ImmichKey));
         lock (rejectedFor)
         {
-            Assert.Contains("carol", rejectedFor);
+            Assert.Equal(["carol"], rejectedFor);
         }
     }
 
