@@ -256,7 +256,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
         if (method == "PATCH")
         {
             var put = ImmichSpec.Find("PUT", path, out match);
-            if (put?.OperationId is "updateAsset" or "updateUserAdmin")
+            if (put?.OperationId is "updateAsset" or "updateAssets" or "updateUserAdmin")
             {
                 return put;
             }

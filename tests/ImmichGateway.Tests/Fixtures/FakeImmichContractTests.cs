@@ -154,6 +154,7 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     [InlineData("DELETE", "/api/queues/metadataExtraction/jobs", "{}", HttpStatusCode.NoContent)]
     [InlineData("DELETE", "/api/assets", null, HttpStatusCode.BadRequest)]
     [InlineData("PATCH", "/api/assets/1564c2d8-8ce2-4842-a7e8-9810c8e1e8fa", """{"isFavorite":true}""", HttpStatusCode.OK)]
+    [InlineData("PATCH", "/api/assets", """{"ids":["1564c2d8-8ce2-4842-a7e8-9810c8e1e8fa"],"isFavorite":true}""", HttpStatusCode.NoContent)]
     [InlineData("PATCH", "/api/admin/users/431e7ef6-1108-4986-97f8-e85c6e35b2c6", """{"name":"New"}""", HttpStatusCode.OK)]
     [InlineData("POST", "/api/libraries/3f1b7c1e-0a7d-4a53-9d1c-5b2f6f0e8a11/scan", null, HttpStatusCode.NoContent)]
     [InlineData("POST", "/api/libraries/3f1b7c1e-0a7d-4a53-9d1c-5b2f6f0e8a11/scan", "{}", HttpStatusCode.NoContent)]
