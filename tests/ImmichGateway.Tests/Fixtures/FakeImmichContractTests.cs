@@ -176,6 +176,23 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         }
     }
 
+    [Fact]
+    public async Task AlbumUser_LeavingWithMe_IsRemovedButTheOwnerCannotLeave()
+    {
+        var album = factory.Immich.AddAlbum(1, TestUsers.Ada, true, (TestUsers.Bob, "viewer"));
+        using var bob = DirectClient(TestUsers.Bob.ImmichKey);
+        using var ada = DirectClient(TestUsers.Ada.ImmichKey);
+
+        using var left = await bob.DeleteAsync($"/api/albums/{album.Id}/user/me", Cancel);
+        using var again = await bob.DeleteAsync($"/api/albums/{album.Id}/user/me", Cancel);
+        using var owner = await ada.DeleteAsync($"/api/albums/{album.Id}/user/me", Cancel);
+
+        Assert.Equal(HttpStatusCode.NoContent, left.StatusCode);
+        Assert.False(album.CanRead(TestUsers.Bob));
+        await AssertImmichErrorAsync(again, HttpStatusCode.BadRequest, "Album not shared with user");
+        await AssertImmichErrorAsync(owner, HttpStatusCode.BadRequest, "Cannot remove the last album owner");
+    }
+
     [Theory]
     [InlineData("?size=fullsize", "original?")]
     [InlineData("?size=original&edited=true", "original?edited=true")]
@@ -275,10 +292,15 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     }
 
     /// <summary>A request to <paramref name="operation"/>: uuids for uuid parameters, a body when one is required.</summary>
-    private static HttpRequestMessage Probe(ImmichOperation operation)
+    private HttpRequestMessage Probe(ImmichOperation operation)
     {
-        // Albums are state the fake checks (an unknown album is Immich's 400), so album routes probe a real one;
-        // suggestions need their required type.
+        // Albums are state the fake checks (an unknown album is Immich's 400), so album routes probe a real one, and
+        // removing an album user removes a member of an album of the probe's own; suggestions need their required type.
+        if (operation.OperationId == "removeUserFromAlbum")
+        {
+            var album = factory.Immich.AddAlbum(0, TestUsers.Ada, false, (TestUsers.Bob, "viewer"));
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/albums/{album.Id}/user/{TestUsers.Bob.Id}");
+        }
         var path = System.Text.RegularExpressions.Regex.Replace(operation.Template, @"\{(\w+)}",
             m => !operation.UuidParameters.Contains(m.Groups[1].Value) ? "probe"
                 : operation.Template.StartsWith("/albums/{id}", StringComparison.Ordinal) ? FakeImmich.AlbumOne.ToString() : Guid.NewGuid().ToString());
