@@ -194,6 +194,27 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     }
 
     [Theory]
+    [InlineData(ThumbnailServing.OctetStream, "application/octet-stream", true)]
+    [InlineData(ThumbnailServing.Chunked, "image/webp", false)]
+    public async Task Thumbnail_ServedOtherwiseForATest_IsStillWhatTheSpecDeclares(ThumbnailServing serving, string mediaType, bool hasLength)
+    {
+        var asset = Guid.NewGuid().ToString(); // the admin sees every asset
+        factory.Immich.ThumbnailServings[asset] = serving;
+        var path = $"/api/assets/{asset}/thumbnail";
+        using var client = DirectClient(TestUsers.Ada.ImmichKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel); // headers as sent
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(hasLength, response.Content.Headers.ContentLength is not null);
+        await response.Content.LoadIntoBufferAsync(Cancel);
+        Assert.Equal(Recordings.Get("GET_api_assets_{id}_thumbnail.admin.json").BodyBytes, await response.Content.ReadAsByteArrayAsync(Cancel));
+        await AssertDeclaredAsync(ImmichSpec.Find("GET", path, out _), request, response);
+    }
+
+    [Theory]
     [InlineData("?size=fullsize", "original?")]
     [InlineData("?size=original&edited=true", "original?edited=true")]
     public async Task Thumbnail_FullsizeRequested_RedirectsRelativelyToOriginal(string query, string location)
