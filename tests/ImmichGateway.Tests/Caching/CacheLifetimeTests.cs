@@ -146,6 +146,7 @@ public sealed class CacheLifetimeTests
     [InlineData("Caching:AccessLifetime", "00:00:00", "Caching:AccessLifetime must be positive")]
     [InlineData("Caching:RedisTimeout", "00:00:10", "Caching:RedisTimeout must be at most 5 seconds")]
     [InlineData("Caching:MaxEntryBytes", "0", "Caching:MaxEntryBytes must be a positive number of bytes")]
+    [InlineData("Caching:MaxConversionBytes", "1000", "Caching:MaxConversionBytes must be at least Caching:MaxEntryBytes")]
     [InlineData("Caching:KeyPrefix", " ", "Caching:KeyPrefix must not be empty")]
     [InlineData("ConnectionStrings:Redis", "password=only", "ConnectionStrings:Redis is not a StackExchange.Redis connection string")]
     public async Task InvalidSetting_StopsStartUpNamingTheSetting(string setting, string value, string message)
