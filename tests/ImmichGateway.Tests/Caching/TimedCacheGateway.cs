@@ -10,7 +10,9 @@ namespace ImmichGateway.Tests.Caching;
 /// A <see cref="CacheGateway"/> on a <see cref="FakeTimeProvider"/>: the gateway's <see cref="TimeProvider"/> (access
 /// records, the image memory tier, HybridCache's timestamps in Redis) and the clock of the memory cache HybridCache
 /// keeps its first tier in. Lifetimes pass when the test says so, without waiting. Redis' own expiries still run on
-/// real time: read them with <see cref="RedisServer.TimeToLiveAsync"/>.
+/// real time: read them with <see cref="RedisServer.TimeToLiveAsync"/>. The Immich client's resilience pipeline takes
+/// the same clock, so a retry (after a 5xx or a failed connection) would wait until the test advances time: these
+/// tests need an Immich that answers.
 /// </summary>
 public sealed class TimedCacheGateway : CacheGateway
 {
