@@ -27,6 +27,13 @@ internal static partial class CacheEvictionRules
 {
     private const string Id = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
+    /// <summary>
+    /// An album user as Immich's <c>/albums/{id}/user/{userId}</c> takes it: a UUID, or <c>me</c> for the caller
+    /// (removeUserFromAlbum, updateAlbumUser in Immich's OpenAPI document). Immich compares <c>=== 'me'</c>, so only
+    /// the lower-case word: any other spelling is not the caller to Immich either.
+    /// </summary>
+    private const string AlbumUser = $"(?:{Id}|(?-i:me))";
+
     public static readonly EvictionRule[] Table =
     [
         // method   Immich route                                  evicts
@@ -46,8 +53,8 @@ internal static partial class CacheEvictionRules
         Rule("DELETE", "/api/albums/{id}/assets",                   EvictionScope.BodyAssets),
         Rule("PUT",    "/api/albums/assets",                        EvictionScope.BodyAssets),  // {albumIds, assetIds}
         Rule("PUT",    "/api/albums/{id}/users",                    EvictionScope.AllAccess),   // album membership
-        Rule("PUT",    "/api/albums/{id}/user/{id}",                EvictionScope.AllAccess),
-        Rule("DELETE", "/api/albums/{id}/user/{id}",                EvictionScope.AllAccess),
+        Rule("PUT",    "/api/albums/{id}/user/{userId}",            EvictionScope.AllAccess),   // {userId}: a UUID or "me"
+        Rule("DELETE", "/api/albums/{id}/user/{userId}",            EvictionScope.AllAccess),   // "me": the caller leaves
         Rule("DELETE", "/api/albums/{id}",                          EvictionScope.AllAccess),   // album deletion
         Rule("DELETE", "/api/shared-links/{id}",                    EvictionScope.AllAccess),   // shared-link deletion
         Rule("POST",   "/api/partners/{id}",                        EvictionScope.AllAccess),   // partner sharing
@@ -117,7 +124,8 @@ internal static partial class CacheEvictionRules
     private static EvictionRule Rule(string method, string template, EvictionScope scope)
     {
         var first = true;
-        var pattern = IdPlaceholder().Replace(Regex.Escape(template).Replace(@"\{id}", "{id}"), _ =>
+        var escaped = Regex.Escape(template).Replace(@"\{id}", "{id}").Replace(@"\{userId}", AlbumUser);
+        var pattern = IdPlaceholder().Replace(escaped, _ =>
         {
             var group = first ? $"(?<id>{Id})" : Id;
             first = false;

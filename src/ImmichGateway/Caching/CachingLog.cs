@@ -22,4 +22,7 @@ internal static partial class CachingLog
 
     [LoggerMessage(5007, LogLevel.Debug, "Not caching the {Size} of asset {AssetId}: {Reason}")]
     public static partial void NotCached(ILogger logger, string size, Guid assetId, string reason);
+
+    [LoggerMessage(5008, LogLevel.Debug, "Not converting asset {AssetId} to {Format}: {Reason}")]
+    public static partial void NotConverted(ILogger logger, Guid assetId, string format, string reason);
 }

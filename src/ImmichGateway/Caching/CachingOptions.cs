@@ -40,6 +40,13 @@ internal sealed class CachingOptions : IValidatableObject
     /// <summary>Largest image (bytes) that is cached; larger ones are streamed through uncached.</summary>
     public int MaxEntryBytes { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest image (bytes) converted for <c>?format=</c> when it is not cached (over <see cref="MaxEntryBytes"/>, or
+    /// sent without a Content-Length): Immich's answer is read into memory up to this size, and a larger one is refused
+    /// with a 406 problem rather than served in another format. Cached images are always converted.
+    /// </summary>
+    public int MaxConversionBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>How many bytes of images this process keeps in memory at most.</summary>
     public long LocalSizeLimit { get; set; } = 256L * 1024 * 1024;
 
@@ -76,6 +83,10 @@ internal sealed class CachingOptions : IValidatableObject
         if (MaxEntryBytes <= 0)
         {
             yield return new($"{SectionName}:{nameof(MaxEntryBytes)} must be a positive number of bytes.", [nameof(MaxEntryBytes)]);
+        }
+        if (MaxConversionBytes < MaxEntryBytes)
+        {
+            yield return new($"{SectionName}:{nameof(MaxConversionBytes)} must be at least {SectionName}:{nameof(MaxEntryBytes)} (every image that can be cached can be converted).", [nameof(MaxConversionBytes)]);
         }
         if (LocalSizeLimit < MaxEntryBytes)
         {

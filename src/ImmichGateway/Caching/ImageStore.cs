@@ -16,11 +16,16 @@ internal sealed class ImageStore : IDisposable
     private readonly RedisConnection _redis;
     private readonly CachingOptions _options;
 
-    public ImageStore(RedisConnection redis, IOptions<CachingOptions> options)
+    public ImageStore(RedisConnection redis, IOptions<CachingOptions> options, TimeProvider time)
     {
         _redis = redis;
         _options = options.Value;
-        _local = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.LocalSizeLimit, CompactionPercentage = 0.25 });
+        _local = new MemoryCache(new MemoryCacheOptions
+        {
+            SizeLimit = _options.LocalSizeLimit,
+            CompactionPercentage = 0.25,
+            Clock = time == TimeProvider.System ? null : new TimeProviderClock(time), // tests move time; the system clock needs no adapter
+        });
     }
 
     public bool TryGetLocal(string key, out ThumbnailEntry? entry) => _local.TryGetValue(key, out entry);
@@ -72,4 +77,10 @@ internal sealed class ImageStore : IDisposable
         });
 
     public void Dispose() => _local.Dispose();
+
+    /// <summary>The memory tier's clock, so <see cref="CachingOptions.LocalLifetime"/> runs on the gateway's <see cref="TimeProvider"/>.</summary>
+    private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 }

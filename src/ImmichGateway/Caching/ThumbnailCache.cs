@@ -54,7 +54,9 @@ internal sealed class ThumbnailCache(
 
     /// <summary>
     /// The answer, or null when this is not a request the cache answers (another size, a parameter it does not know,
-    /// a user without an Immich key): the caller forwards it as before.
+    /// a user without an Immich key): the caller forwards it as before (through <see cref="InFormatAsync"/> when
+    /// <paramref name="format"/> is asked for). An image Immich sent that cannot be cached is passed through, or
+    /// converted as <see cref="InFormatAsync"/> does.
     /// </summary>
     public async Task<IResult?> ServeAsync(Guid asset, ImageFormat? format, HttpContext context)
     {
@@ -67,7 +69,12 @@ internal sealed class ThumbnailCache(
         if (outcome is not Image { Entry: var entry, Hit: var hit })
         {
             metrics.Miss(CacheMetrics.Thumbnails);
-            return ((Answer)outcome).Result;
+            return outcome switch
+            {
+                Uncached { Response: var response } when format is not null => await InFormatAsync(response, asset, format, context.RequestAborted),
+                Uncached { Response: var response } => new ImmichPassThrough(response),
+                _ => ((Answer)outcome).Result,
+            };
         }
         if (format is not null && !format.Matches(entry.ContentType))
         {
@@ -204,7 +211,7 @@ internal sealed class ThumbnailCache(
         {
             CachingLog.NotCached(logger, request.Size.ToString(), request.Asset, reason ?? $"status {status}");
             access.Grant(request.User, request.Asset);
-            return (NotShared.Instance, new Answer(new ImmichPassThrough(response)));
+            return (NotShared.Instance, new Uncached(response));
         }
 
         if (status is StatusCodes.Status400BadRequest or StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound)
@@ -243,6 +250,72 @@ internal sealed class ThumbnailCache(
             headers.NonValidated.TryGetValues("Cache-Control", out var cacheControl) ? cacheControl.ToString() : null,
             content.NonValidated.TryGetValues("Content-Disposition", out var disposition) ? disposition.ToString() : null,
             version);
+    }
+
+    /// <summary>
+    /// Immich's answer to a thumbnail request the cache does not store, for a client that asked for
+    /// <paramref name="format"/>: never silently another format. Anything but a 200 (errors, redirects, 304s) and an
+    /// image already in that format pass through unchanged and unbuffered. Another image is read into memory only up to
+    /// <see cref="CachingOptions.MaxConversionBytes"/> and converted (not stored: <c>X-Cache: miss</c>); a larger one,
+    /// or an answer that is no image, is a 406 problem naming the reason.
+    /// </summary>
+    public async Task<IResult> InFormatAsync(HttpResponseMessage response, Guid asset, ImageFormat format, CancellationToken cancel)
+    {
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (response.StatusCode != System.Net.HttpStatusCode.OK || (contentType is not null && format.Matches(contentType)))
+        {
+            return new ImmichPassThrough(response);
+        }
+        using (response)
+        {
+            var limit = _options.MaxConversionBytes;
+            var length = response.Content.Headers.ContentLength;
+            if (contentType is null || !contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
+            {
+                return NotConverted(asset, format,
+                    $"Immich answered {contentType ?? "without a content type"}, not an image, so it cannot be converted to {format.Name}. Ask without format= for Immich's answer.");
+            }
+            if (length > limit || await ReadAtMostAsync(response, limit, cancel) is not { } body)
+            {
+                return NotConverted(asset, format,
+                    $"Immich's {contentType} is larger than {CachingOptions.SectionName}:{nameof(CachingOptions.MaxConversionBytes)} ({limit} bytes), " +
+                    $"the largest image the gateway converts without caching it. Ask without format= for Immich's {contentType}.");
+            }
+            var native = EntryFrom(response, body, version: null);
+            try
+            {
+                return new CachedImageResult(native.ConvertedTo(format, converter.Convert(body, format)), hit: false, metrics);
+            }
+            catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException or TypeInitializationException or DllNotFoundException)
+            {
+                CachingLog.ConversionFailed(logger, asset, format.Name, ex.Message);
+                return new CachedImageResult(native, hit: false, metrics); // as for a cached image: Immich's own, labelled as such
+            }
+        }
+    }
+
+    private IResult NotConverted(Guid asset, ImageFormat format, string detail)
+    {
+        CachingLog.NotConverted(logger, asset, format.Name, detail);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status406NotAcceptable, title: "Format not available");
+    }
+
+    /// <summary>The whole body, or null as soon as it passes <paramref name="limit"/> bytes (never more is held).</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(HttpResponseMessage response, int limit, CancellationToken cancel)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+        using var body = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 64 * 1024, limit));
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                return null;
+            }
+            body.Write(chunk, 0, read);
+        }
+        return body.ToArray();
     }
 
     private static async Task<IResult> BufferedAsync(HttpResponseMessage response) =>
@@ -369,6 +442,9 @@ internal sealed class ThumbnailCache(
 
     /// <summary>Immich's answer for this user, passed through.</summary>
     private sealed record Answer(IResult Result) : Outcome;
+
+    /// <summary>Immich's 200 for this user that the cache does not store (not an image, no Content-Length, too large).</summary>
+    private sealed record Uncached(HttpResponseMessage Response) : Outcome;
 
     private sealed record NotShared : Outcome
     {

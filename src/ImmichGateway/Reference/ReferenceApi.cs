@@ -37,7 +37,7 @@ internal static class ReferenceApi
         api.MapGet("/albums/{id:guid}/cover-image", ReferenceAlbums.GetCoverAsync)
             .Named("GetAlbumCoverImage", "GET /api/albums/{id} with the caller's key (every time) for its albumThumbnailAssetId, then that asset's " +
                 "thumbnail as GET /api/assets/{id}/thumbnail serves it: the same size, edited and format, from the thumbnail cache when it can answer (404 if there is no cover)")
-            .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status406NotAcceptable);
         api.MapPut("/albums/{id:guid}/cover-image", ReferenceAlbums.SetCoverAsync)
             .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}")
             .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson().ProducesProblem(StatusCodes.Status400BadRequest)
@@ -48,8 +48,9 @@ internal static class ReferenceApi
             .Produces<ReferenceAsset[]>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapDelete("/assets/{id:guid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}").Produces(StatusCodes.Status204NoContent);
         api.MapGet("/assets/{id:guid}/thumbnail", ReferenceAssets.ThumbnailAsync)
-            .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded)")
-            .Image().ProducesProblem(StatusCodes.Status400BadRequest);
+            .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded: the gateway converts " +
+                "Immich's image, or answers 406 when it cannot)")
+            .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status406NotAcceptable);
         api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}").ImmichJson();
         api.MapPut("/assets/{id:guid}/archive", ReferenceAssets.ArchiveAsync)
             .Named("ArchiveAsset", "PUT /api/assets/{id} {visibility: archive} ({\"isArchived\": false}: timeline)")

@@ -129,18 +129,34 @@ internal static class ReferenceAssets
     /// An asset's thumbnail (an asset's own, or an album's cover once the album was read): from the cache when it can
     /// answer (<see cref="ThumbnailCache"/>: sizes thumbnail and preview, <c>edited</c>, <paramref name="format"/>
     /// converted), otherwise forwarded without <c>format</c> (not an Immich parameter), with conditional and range
-    /// headers, so ETags, 304s and redirects behave as Immich's do.
+    /// headers, so ETags, 304s and redirects behave as Immich's do. With <paramref name="format"/>, Immich's image is
+    /// asked for whole (a range of its own bytes is no range of the converted image) and answered in that format
+    /// (<see cref="ThumbnailCache.InFormatAsync"/>).
     /// </summary>
     public static ValueTask<IResult> ServeThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache) =>
         cache.TryServeFromMemory(id, format, request.HttpContext) is { } hit
             ? ValueTask.FromResult(hit) // most requests of a photo grid: nothing to wait for
             : new ValueTask<IResult>(ServeOrForwardThumbnailAsync(id, format, request, cache));
 
-    private static async Task<IResult> ServeOrForwardThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache) =>
-        await cache.ServeAsync(id, format, request.HttpContext)
-            ?? await ForwardAsync(request.HttpContext.RequestServices.GetRequiredService<ImmichClient>(), HttpMethod.Get,
-                $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}", null, request.HttpContext.RequestAborted,
-                configure: message => CopyConditionalHeaders(request, message));
+    private static async Task<IResult> ServeOrForwardThumbnailAsync(Guid id, ImageFormat? format, HttpRequest request, ThumbnailCache cache)
+    {
+        if (await cache.ServeAsync(id, format, request.HttpContext) is { } served)
+        {
+            return served;
+        }
+        var immich = request.HttpContext.RequestServices.GetRequiredService<ImmichClient>();
+        var path = $"api/assets/{id}/thumbnail{QueryWithout(request, "format")}";
+        var cancel = request.HttpContext.RequestAborted;
+        if (format is null)
+        {
+            return await ForwardAsync(immich, HttpMethod.Get, path, null, cancel, configure: message => CopyConditionalHeaders(request, message));
+        }
+        using var whole = new HttpRequestMessage(HttpMethod.Get, path);
+        CopyConditionalHeaders(request, whole);
+        whole.Headers.Range = null;
+        whole.Headers.Remove("If-Range");
+        return await cache.InFormatAsync(await immich.SendAsync(whole, cancel), id, format, cancel);
+    }
 
     public static Task<IResult> RestoreAsync(Guid id, HttpContext context, ImmichClient immich) =>
         ForwardAsync(immich, HttpMethod.Post, "api/trash/restore/assets", Json(new { ids = new[] { id } }), context.RequestAborted);

@@ -14,6 +14,8 @@ public sealed class CacheRulesTests
     [InlineData("DELETE", "/api/assets", "BodyAssets")]
     [InlineData("POST", "/api/trash/restore", "AllAccess")]
     [InlineData("DELETE", "/api/albums/" + Asset + "/user/" + Asset, "AllAccess")]
+    [InlineData("DELETE", "/api/albums/" + Asset + "/user/me", "AllAccess")]
+    [InlineData("PUT", "/api/albums/" + Asset + "/user/me", "AllAccess")]
     public void Find_ForAWriteOfTheTable_ReturnsItsScope(string method, string path, string scope)
     {
         Assert.Equal(scope, CacheEvictionRules.Find(method, path)?.Scope.ToString());
@@ -25,6 +27,9 @@ public sealed class CacheRulesTests
     [InlineData("PUT", "/api/assets/not-a-uuid")]
     [InlineData("PATCH", "/api/albums/" + Asset)]
     [InlineData("DELETE", "/api/assets/" + Asset + "/thumbnail")]
+    [InlineData("DELETE", "/api/albums/" + Asset + "/user/ME")]   // Immich's "me" is exactly that word
+    [InlineData("DELETE", "/api/albums/" + Asset + "/user/you")]
+    [InlineData("DELETE", "/api/albums/me/user/" + Asset)]
     public void Find_ForAnythingElse_ReturnsNull(string method, string path)
     {
         Assert.Null(CacheEvictionRules.Find(method, path));

@@ -69,4 +69,137 @@ public sealed class FormatConversionTests(CacheGateway gateway)
         Assert.Equal(("hit", 0), (converted.XCache(), seen.Count));
         Assert.True(IsJpeg(await converted.BytesAsync()));
     }
+
+    // Images the cache does not store (no Content-Length, over Caching:MaxEntryBytes, a parameter it does not know):
+    // converted all the same within Caching:MaxConversionBytes, never silently another format.
+
+    [Theory]
+    [InlineData(ThumbnailServing.Chunked, "")]             // no Content-Length: not cached
+    [InlineData(ThumbnailServing.AsRecorded, "&marker=1")] // a parameter the cache does not know: forwarded
+    public async Task Thumbnail_NotCacheable_IsConvertedAnywayAndNotStored(ThumbnailServing serving, string extra)
+    {
+        var asset = AliceAsset();
+        gateway.Immich.ThumbnailServings[asset] = serving;
+
+        var (first, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg{extra}");
+        var (second, secondSeen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg{extra}");
+
+        Assert.Equal((HttpStatusCode.OK, "image/jpeg", "miss"), (first.StatusCode, first.Raw("content-type"), first.XCache()));
+        Assert.True(IsJpeg(await first.BytesAsync()));
+        Assert.Equal("W/\"284-1a21ca6b058-jpeg\"", first.Raw("etag"));
+        Assert.DoesNotContain("format", Assert.Single(seen).Query);
+        Assert.Single(secondSeen); // not stored: Immich again
+        Assert.Equal(await first.BytesAsync(), await second.BytesAsync());
+        Assert.Equal(0, await gateway.ImageKeysAsync(asset));
+    }
+
+    [Fact]
+    public async Task Thumbnail_ForwardedWithARange_IsAskedWholeAndTheRangeTakenFromTheConversion()
+    {
+        var asset = AliceAsset();
+        var (whole, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg&marker=1");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/assets/{asset}/thumbnail?format=jpeg&marker=1");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 99);
+
+        var (part, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, request);
+
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal((await whole.BytesAsync())[..100], await part.BytesAsync());
+        Assert.Null(Assert.Single(seen).Header("range")); // a range of Immich's WebP is no range of the JPEG
+    }
+
+    [Theory]
+    [InlineData(ThumbnailServing.Chunked, "")]
+    [InlineData(ThumbnailServing.AsRecorded, "&marker=1")]
+    public async Task Thumbnail_NotCacheableAndAskedInImmichsFormat_IsImmichsImageUnchanged(ThumbnailServing serving, string extra)
+    {
+        var asset = AliceAsset();
+        gateway.Immich.ThumbnailServings[asset] = serving;
+        var recording = Recordings.Get("GET_api_assets_{id}_thumbnail.admin.json");
+
+        var (response, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=webp{extra}");
+
+        Assert.Equal((HttpStatusCode.OK, "image/webp"), (response.StatusCode, response.Raw("content-type")));
+        Assert.Equal(recording.BodyBytes, await response.BytesAsync());
+        Assert.Equal(recording.Headers["etag"], response.Raw("etag"));
+    }
+
+    [Fact]
+    public async Task Thumbnail_ImmichAnswersSomethingThatIsNoImage_Is406NotAnotherFormat()
+    {
+        var asset = AliceAsset();
+        gateway.Immich.ThumbnailServings[asset] = ThumbnailServing.OctetStream;
+
+        var (response, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotAcceptable);
+        Assert.Contains("application/octet-stream", detail);
+        Assert.Single(seen);
+    }
+
+    [Fact]
+    public async Task Thumbnail_ForwardedWithAFormat_PassesImmichsRefusalThroughUnchanged()
+    {
+        var asset = AliceAsset();
+
+        var (bob, seen) = await gateway.GetAsync(TestUsers.BobFrame, $"/api/assets/{asset}/thumbnail?format=jpeg&marker=1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bob.StatusCode);
+        Assert.Equal("{\"message\":\"Not found or no asset.view access\"}", await bob.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Single(seen);
+    }
+
+    [Fact]
+    public async Task Thumbnail_FullsizeWithAFormat_IsImmichsRedirectUnchanged()
+    {
+        var asset = AliceAsset();
+
+        var (response, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg&size=fullsize");
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("original?", response.Headers.Location?.OriginalString);
+        Assert.Equal("?size=fullsize", Assert.Single(seen).Query);
+    }
+
+    [Fact]
+    public async Task Thumbnail_OverMaxEntryBytesWithinMaxConversionBytes_IsConvertedButNotStored()
+    {
+        await using var own = new CacheGateway();
+        own.Settings["Caching:MaxEntryBytes"] = "100"; // the thumbnail has 644 bytes
+        own.Settings["Caching:MaxConversionBytes"] = "1000";
+        await own.InitializeAsync();
+        var asset = own.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+
+        var (first, _) = await own.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg");
+        var (second, secondSeen) = await own.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg");
+
+        Assert.Equal((HttpStatusCode.OK, "image/jpeg"), (first.StatusCode, first.Raw("content-type")));
+        Assert.True(IsJpeg(await first.BytesAsync()));
+        Assert.Equal("miss", second.XCache());
+        Assert.Single(secondSeen);
+        Assert.Equal(0, await own.ImageKeysAsync(asset));
+    }
+
+    [Theory]
+    [InlineData(ThumbnailServing.AsRecorded, "")]          // its Content-Length says so: the body is not read
+    [InlineData(ThumbnailServing.Chunked, "")]             // found out while reading, and no further
+    [InlineData(ThumbnailServing.AsRecorded, "&marker=1")] // forwarded uncached
+    public async Task Thumbnail_LargerThanMaxConversionBytes_Is406NamingTheLimit(ThumbnailServing serving, string extra)
+    {
+        await using var own = new CacheGateway();
+        own.Settings["Caching:MaxEntryBytes"] = "100"; // the thumbnail has 644 bytes
+        own.Settings["Caching:MaxConversionBytes"] = "100";
+        await own.InitializeAsync();
+        var asset = own.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+        own.Immich.ThumbnailServings[asset] = serving;
+
+        var (response, seen) = await own.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg{extra}");
+        var (native, _) = await own.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail{extra.Replace('&', '?')}");
+
+        var detail = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotAcceptable);
+        Assert.Contains("Caching:MaxConversionBytes (100 bytes)", detail);
+        Assert.Contains("image/webp", detail);
+        Assert.Single(seen);
+        Assert.Equal((HttpStatusCode.OK, "image/webp"), (native.StatusCode, native.Raw("content-type"))); // without format: Immich's image
+    }
 }

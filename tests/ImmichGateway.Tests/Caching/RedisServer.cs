@@ -108,6 +108,13 @@ public sealed class RedisServer : IAsyncDisposable
         return reply is ['*', ..] ? int.Parse(reply[1..]) : 0;
     }
 
+    /// <summary>A key's remaining time to live (PTTL); null when the key is missing or never expires.</summary>
+    public async Task<TimeSpan?> TimeToLiveAsync(string key)
+    {
+        var reply = await SendAsync("PTTL", key);
+        return reply is [':', ..] && long.TryParse(reply[1..], out var milliseconds) && milliseconds >= 0 ? TimeSpan.FromMilliseconds(milliseconds) : null;
+    }
+
     public ValueTask DisposeAsync() => new(KillAsync());
 
     private static int FreePort()

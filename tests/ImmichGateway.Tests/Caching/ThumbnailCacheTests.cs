@@ -122,6 +122,28 @@ public sealed class ThumbnailCacheTests(CacheGateway gateway)
         Assert.Single(secondSeen);
     }
 
+    [Theory]
+    [InlineData(ThumbnailServing.OctetStream, "application/octet-stream")] // not image/*
+    [InlineData(ThumbnailServing.Chunked, "image/webp")]                   // no Content-Length
+    public async Task Thumbnail_ImmichsAnswerNotCacheable_IsPassedThroughAndNotStored(ThumbnailServing serving, string contentType)
+    {
+        var asset = AliceAsset();
+        gateway.Immich.ThumbnailServings[asset] = serving;
+        var recording = Recordings.Get("GET_api_assets_{id}_thumbnail.admin.json");
+
+        var (first, firstSeen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
+        var (second, secondSeen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
+
+        Assert.Equal((HttpStatusCode.OK, contentType), (first.StatusCode, first.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(recording.BodyBytes, await first.BytesAsync());
+        Assert.Equal(recording.Headers["etag"], first.Raw("etag"));
+        Assert.Equal(((string?)null, (string?)null), (first.XCache(), second.XCache())); // Immich's answer, not the cache's
+        Assert.Single(firstSeen);
+        Assert.Null(Assert.Single(secondSeen).Header("if-none-match")); // nothing was stored to revalidate
+        Assert.Equal(recording.BodyBytes, await second.BytesAsync());
+        Assert.Equal(0, await gateway.ImageKeysAsync(asset));
+    }
+
     [Fact]
     public async Task Thumbnail_WithANewCacheBuster_IsFetchedAgain()
     {

@@ -25,8 +25,9 @@ public sealed class FakeAlbum(Guid id, string name, ImmichUser owner)
 
 /// <summary>
 /// The fake's library state: the recorded albums, plus albums tests add (thousands of generated assets for paging).
-/// GET/PATCH /api/albums/{id} and POST /api/search/metadata with <c>albumIds</c> answer from it, with Immich's access
-/// rules (400 "Not found or no album.read access") and paging (<c>nextPage</c> as a string, size ≤ 1000).
+/// GET/PATCH /api/albums/{id}, DELETE /api/albums/{id}/user/{userId} (a UUID or "me") and POST /api/search/metadata
+/// with <c>albumIds</c> answer from it, with Immich's access rules (400 "Not found or no album.read access") and paging
+/// (<c>nextPage</c> as a string, size ≤ 1000).
 /// </summary>
 public sealed partial class FakeImmich
 {
@@ -126,6 +127,34 @@ public sealed partial class FakeImmich
                     return false; // the recordings answer, byte for byte
                 }
                 await WriteJsonAsync(context, 200, AlbumJson(album));
+                return true;
+
+            case "removeUserFromAlbum":
+                // Immich's AlbumService.removeUser: "me" is the caller; anyone may leave, only the owner removes others.
+                var named = match.Groups["userId"].Value;
+                var leaving = named == "me" ? user : TestUsers.ImmichUsers.FirstOrDefault(u => u.Id == named);
+                if (!_albums.TryGetValue(Guid.Parse(match.Groups["id"].Value), out var left))
+                {
+                    await WriteErrorAsync(context, 400, "Album not found");
+                    return true;
+                }
+                if (leaving is null || !left.CanRead(leaving))
+                {
+                    await WriteErrorAsync(context, 400, "Album not shared with user");
+                    return true;
+                }
+                if (leaving == left.Owner)
+                {
+                    await WriteErrorAsync(context, 400, "Cannot remove the last album owner");
+                    return true;
+                }
+                if (leaving != user && left.Owner != user)
+                {
+                    await WriteErrorAsync(context, 400, "Not found or no album.share access");
+                    return true;
+                }
+                left.Members.Remove(leaving);
+                context.Response.StatusCode = 204;
                 return true;
 
             case "searchAssets" when TryParseJson(body) is JsonObject search && search["albumIds"] is JsonArray albumIds:

@@ -32,6 +32,22 @@ public sealed record SeenRequest(
     public string BodyText => Encoding.UTF8.GetString(Body);
 }
 
+/// <summary>How the fake serves one asset's thumbnail and preview (<see cref="FakeImmich.ThumbnailServings"/>).</summary>
+public enum ThumbnailServing
+{
+    /// <summary>As the recordings show: Immich's image type, Content-Length, ETag, ranges.</summary>
+    AsRecorded,
+
+    /// <summary>
+    /// As <c>application/octet-stream</c>: what Immich's file sending (Express's sendFile) labels a file whose type it
+    /// does not know. Still the declared type of the spec's 200.
+    /// </summary>
+    OctetStream,
+
+    /// <summary>Without a Content-Length (chunked), as a streaming reverse proxy in front of Immich may re-send it.</summary>
+    Chunked,
+}
+
 /// <summary>
 /// A stateful stand-in for Immich 3.1 on a real loopback socket. Routes, public/admin-only flags, required bodies and
 /// uuid parameters come from Immich's own OpenAPI document; answers come from the recordings of a real server, and
@@ -62,6 +78,9 @@ public sealed partial class FakeImmich : IAsyncDisposable
     public Uri BaseUrl { get; private set; } = null!;
 
     public IReadOnlyCollection<SeenRequest> Requests => _requests;
+
+    /// <summary>Assets (by id) whose thumbnails are served otherwise than recorded, for tests of answers the cache does not store.</summary>
+    public ConcurrentDictionary<string, ThumbnailServing> ThumbnailServings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Requests whose path or query contains <paramref name="marker"/> (tests use unique ids or paths).</summary>
     public IReadOnlyList<SeenRequest> RequestsMatching(string marker) =>
@@ -256,7 +275,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
         if (method == "PATCH")
         {
             var put = ImmichSpec.Find("PUT", path, out match);
-            if (put?.OperationId is "updateAsset" or "updateUserAdmin")
+            if (put?.OperationId is "updateAsset" or "updateAssets" or "updateUserAdmin")
             {
                 return put;
             }
@@ -389,8 +408,38 @@ public sealed partial class FakeImmich : IAsyncDisposable
         var recording = Recordings.Get(size == "preview"
             ? "GET_api_assets_{id}_thumbnail__size=preview.admin.json"
             : "GET_api_assets_{id}_thumbnail.admin.json");
-        await WriteFileAsync(context, recording.BodyBytes, recording.ContentType!, recording.Headers["etag"],
-            recording.Headers["last-modified"], recording.Headers["content-disposition"]);
+        var serving = ThumbnailServings.GetValueOrDefault(assetId);
+        if (serving == ThumbnailServing.Chunked)
+        {
+            await WriteChunkedAsync(context, recording.BodyBytes, recording.ContentType!, recording.Headers["etag"],
+                recording.Headers["last-modified"], recording.Headers["content-disposition"]);
+            return;
+        }
+        await WriteFileAsync(context, recording.BodyBytes, serving == ThumbnailServing.OctetStream ? "application/octet-stream" : recording.ContentType!,
+            recording.Headers["etag"], recording.Headers["last-modified"], recording.Headers["content-disposition"]);
+    }
+
+    /// <summary>The headers <see cref="WriteFileAsync"/> sends (304 included), the body in two flushed writes and no Content-Length.</summary>
+    private static async Task WriteChunkedAsync(HttpContext context, byte[] bytes, string contentType, string etag, string lastModified, string disposition)
+    {
+        var response = context.Response;
+        response.Headers.CacheControl = CacheControl;
+        response.Headers.ContentDisposition = disposition;
+        response.Headers.ETag = etag;
+        response.Headers.LastModified = lastModified;
+        if (context.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch && ifNoneMatch.Replace("W/", "") == etag.Replace("W/", ""))
+        {
+            response.StatusCode = 304;
+            return;
+        }
+        response.ContentType = contentType;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+        await response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+        await response.Body.WriteAsync(bytes.AsMemory(bytes.Length / 2), context.RequestAborted);
     }
 
     private async Task OriginalAsync(HttpContext context, string assetId, ImmichUser user)

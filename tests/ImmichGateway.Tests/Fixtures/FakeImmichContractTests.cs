@@ -154,6 +154,7 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     [InlineData("DELETE", "/api/queues/metadataExtraction/jobs", "{}", HttpStatusCode.NoContent)]
     [InlineData("DELETE", "/api/assets", null, HttpStatusCode.BadRequest)]
     [InlineData("PATCH", "/api/assets/1564c2d8-8ce2-4842-a7e8-9810c8e1e8fa", """{"isFavorite":true}""", HttpStatusCode.OK)]
+    [InlineData("PATCH", "/api/assets", """{"ids":["1564c2d8-8ce2-4842-a7e8-9810c8e1e8fa"],"isFavorite":true}""", HttpStatusCode.NoContent)]
     [InlineData("PATCH", "/api/admin/users/431e7ef6-1108-4986-97f8-e85c6e35b2c6", """{"name":"New"}""", HttpStatusCode.OK)]
     [InlineData("POST", "/api/libraries/3f1b7c1e-0a7d-4a53-9d1c-5b2f6f0e8a11/scan", null, HttpStatusCode.NoContent)]
     [InlineData("POST", "/api/libraries/3f1b7c1e-0a7d-4a53-9d1c-5b2f6f0e8a11/scan", "{}", HttpStatusCode.NoContent)]
@@ -173,6 +174,44 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         {
             await AssertImmichErrorAsync(response, expected, message: null);
         }
+    }
+
+    [Fact]
+    public async Task AlbumUser_LeavingWithMe_IsRemovedButTheOwnerCannotLeave()
+    {
+        var album = factory.Immich.AddAlbum(1, TestUsers.Ada, true, (TestUsers.Bob, "viewer"));
+        using var bob = DirectClient(TestUsers.Bob.ImmichKey);
+        using var ada = DirectClient(TestUsers.Ada.ImmichKey);
+
+        using var left = await bob.DeleteAsync($"/api/albums/{album.Id}/user/me", Cancel);
+        using var again = await bob.DeleteAsync($"/api/albums/{album.Id}/user/me", Cancel);
+        using var owner = await ada.DeleteAsync($"/api/albums/{album.Id}/user/me", Cancel);
+
+        Assert.Equal(HttpStatusCode.NoContent, left.StatusCode);
+        Assert.False(album.CanRead(TestUsers.Bob));
+        await AssertImmichErrorAsync(again, HttpStatusCode.BadRequest, "Album not shared with user");
+        await AssertImmichErrorAsync(owner, HttpStatusCode.BadRequest, "Cannot remove the last album owner");
+    }
+
+    [Theory]
+    [InlineData(ThumbnailServing.OctetStream, "application/octet-stream", true)]
+    [InlineData(ThumbnailServing.Chunked, "image/webp", false)]
+    public async Task Thumbnail_ServedOtherwiseForATest_IsStillWhatTheSpecDeclares(ThumbnailServing serving, string mediaType, bool hasLength)
+    {
+        var asset = Guid.NewGuid().ToString(); // the admin sees every asset
+        factory.Immich.ThumbnailServings[asset] = serving;
+        var path = $"/api/assets/{asset}/thumbnail";
+        using var client = DirectClient(TestUsers.Ada.ImmichKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel); // headers as sent
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(hasLength, response.Content.Headers.ContentLength is not null);
+        await response.Content.LoadIntoBufferAsync(Cancel);
+        Assert.Equal(Recordings.Get("GET_api_assets_{id}_thumbnail.admin.json").BodyBytes, await response.Content.ReadAsByteArrayAsync(Cancel));
+        await AssertDeclaredAsync(ImmichSpec.Find("GET", path, out _), request, response);
     }
 
     [Theory]
@@ -274,10 +313,15 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     }
 
     /// <summary>A request to <paramref name="operation"/>: uuids for uuid parameters, a body when one is required.</summary>
-    private static HttpRequestMessage Probe(ImmichOperation operation)
+    private HttpRequestMessage Probe(ImmichOperation operation)
     {
-        // Albums are state the fake checks (an unknown album is Immich's 400), so album routes probe a real one;
-        // suggestions need their required type.
+        // Albums are state the fake checks (an unknown album is Immich's 400), so album routes probe a real one, and
+        // removing an album user removes a member of an album of the probe's own; suggestions need their required type.
+        if (operation.OperationId == "removeUserFromAlbum")
+        {
+            var album = factory.Immich.AddAlbum(0, TestUsers.Ada, false, (TestUsers.Bob, "viewer"));
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/albums/{album.Id}/user/{TestUsers.Bob.Id}");
+        }
         var path = System.Text.RegularExpressions.Regex.Replace(operation.Template, @"\{(\w+)}",
             m => !operation.UuidParameters.Contains(m.Groups[1].Value) ? "probe"
                 : operation.Template.StartsWith("/albums/{id}", StringComparison.Ordinal) ? FakeImmich.AlbumOne.ToString() : Guid.NewGuid().ToString());
