@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ImmichGateway.Auth;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
+using ImmichGateway.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Caching;
@@ -275,7 +276,8 @@ internal sealed class ThumbnailCache(
                 return NotConverted(asset, format,
                     $"Immich answered {contentType ?? "without a content type"}, not an image, so it cannot be converted to {format.Name}. Ask without format= for Immich's answer.");
             }
-            if (length > limit || await ReadAtMostAsync(response, limit, cancel) is not { } body)
+            if (length > limit ||
+                await BoundedBody.ReadAtMostAsync(await response.Content.ReadAsStreamAsync(cancel), length, limit, cancel) is not { } body)
             {
                 return NotConverted(asset, format,
                     $"Immich's {contentType} is larger than {CachingOptions.SectionName}:{nameof(CachingOptions.MaxConversionBytes)} ({limit} bytes), " +
@@ -298,24 +300,6 @@ internal sealed class ThumbnailCache(
     {
         CachingLog.NotConverted(logger, asset, format.Name, detail);
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status406NotAcceptable, title: "Format not available");
-    }
-
-    /// <summary>The whole body, or null as soon as it passes <paramref name="limit"/> bytes (never more is held).</summary>
-    private static async Task<byte[]?> ReadAtMostAsync(HttpResponseMessage response, int limit, CancellationToken cancel)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
-        using var body = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 64 * 1024, limit));
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancel)) > 0)
-        {
-            if (body.Length + read > limit)
-            {
-                return null;
-            }
-            body.Write(chunk, 0, read);
-        }
-        return body.ToArray();
     }
 
     private static async Task<IResult> BufferedAsync(HttpResponseMessage response) =>

@@ -167,18 +167,8 @@ internal static class ReferenceForwarding
         {
             return (null, TooLarge(limit));
         }
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return (null, TooLarge(limit));
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return (buffer.ToArray(), null);
+        var body = await BoundedBody.ReadAtMostAsync(request.Body, request.ContentLength, limit, request.HttpContext.RequestAborted);
+        return body is null ? (null, TooLarge(limit)) : (body, null);
     }
 
     private static bool HasBody(HttpRequest request) =>
