@@ -2,7 +2,7 @@ namespace ImmichGateway.Immich;
 
 // Immich's data, only the fields the gateway reads (Immich sends more; unknown fields are ignored).
 
-internal sealed record ImmichUser(Guid Id, string Name, string? Email, bool? IsAdmin = null, string? AvatarColor = null);
+internal sealed record ImmichUser(Guid Id, string Name, string? Email, bool? IsAdmin = null);
 
 internal sealed record ImmichAlbumUser(ImmichUser User, string Role);
 
@@ -16,7 +16,6 @@ internal sealed record ImmichAlbum(
     bool IsActivityEnabled,
     DateTimeOffset? StartDate,
     DateTimeOffset? EndDate,
-    DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? LastModifiedAssetTimestamp,
     List<ImmichAlbumUser>? AlbumUsers)
@@ -30,7 +29,7 @@ internal sealed record ImmichAlbum(
 internal sealed record ImmichExif(
     string? Make, string? Model, string? LensModel, double? FNumber, double? FocalLength, int? Iso, string? ExposureTime,
     double? Latitude, double? Longitude, string? City, string? State, string? Country, string? Description,
-    DateTimeOffset? DateTimeOriginal, int? ExifImageWidth, int? ExifImageHeight, long? FileSizeInByte, int? Rating);
+    DateTimeOffset? DateTimeOriginal, long? FileSizeInByte, int? Rating);
 
 internal sealed record ImmichPerson(Guid Id, string Name);
 
@@ -44,7 +43,6 @@ internal sealed record ImmichAsset(
     int? Width,
     int? Height,
     DateTimeOffset FileCreatedAt,
-    DateTimeOffset? LocalDateTime,
     bool IsFavorite,
     bool IsTrashed,
     string? Visibility,
@@ -68,4 +66,4 @@ internal sealed record ImmichAlbumStatistics(int Owned, int Shared, int NotShare
 
 internal sealed record ImmichUserUsage(Guid UserId, string UserName, int Photos, int Videos, long Usage, long? QuotaSizeInBytes);
 
-internal sealed record ImmichServerStatistics(int Photos, int Videos, long Usage, long UsagePhotos, long UsageVideos, List<ImmichUserUsage> UsageByUser);
+internal sealed record ImmichServerStatistics(int Photos, int Videos, long Usage, List<ImmichUserUsage> UsageByUser);
