@@ -11,10 +11,12 @@ ARG DOTNET_VERSION=10.0
 FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the restore layer is reused until a package changes. Every
-# package version is an exact pin in Directory.Packages.props (central package management).
+# package version is pinned in Directory.Packages.props (central package management), and every package, transitive
+# ones included, with its content hash in packages.lock.json: in locked mode a lock file that does not match the
+# project, or a package whose bytes differ, fails the build instead of restoring something else.
 COPY Directory.Build.props Directory.Packages.props ./
-COPY src/ImmichGateway/ImmichGateway.csproj src/ImmichGateway/
-RUN dotnet restore src/ImmichGateway/ImmichGateway.csproj
+COPY src/ImmichGateway/ImmichGateway.csproj src/ImmichGateway/packages.lock.json src/ImmichGateway/
+RUN dotnet restore --locked-mode src/ImmichGateway/ImmichGateway.csproj
 COPY src/ImmichGateway/ src/ImmichGateway/
 RUN dotnet publish src/ImmichGateway/ImmichGateway.csproj --no-restore -c Release -o /app /p:UseAppHost=false
 

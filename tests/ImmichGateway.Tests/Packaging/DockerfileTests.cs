@@ -41,6 +41,18 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Dockerfile_RestoresInLockedModeFromTheCommittedLockFile()
+    {
+        var restore = Dockerfile.IndexOf("RUN dotnet restore", StringComparison.Ordinal);
+        var lockFile = Dockerfile.IndexOf("src/ImmichGateway/packages.lock.json", StringComparison.Ordinal);
+
+        Assert.Matches(@"(?m)^RUN dotnet restore --locked-mode src/ImmichGateway/ImmichGateway\.csproj\s*$", Dockerfile);
+        Assert.True(lockFile >= 0 && lockFile < restore, "the lock file must be copied before the restore that checks it");
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "src", "ImmichGateway", "packages.lock.json")), "packages.lock.json is committed");
+        Assert.Contains("<RestorePackagesWithLockFile>true</RestorePackagesWithLockFile>", Repository.Read("Directory.Build.props"));
+    }
+
+    [Fact]
     public void Dockerfile_RunsTheGatewayAsNonRootOn8080WithoutHealthcheck()
     {
         var entrypoint = JsonSerializer.Deserialize<string[]>(EntrypointLine().Match(RuntimeStage).Groups[1].Value)!;
