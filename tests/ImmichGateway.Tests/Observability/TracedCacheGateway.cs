@@ -2,6 +2,8 @@ using System.Diagnostics;
 using ImmichGateway.Tests.Caching;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using OpenTelemetry.Trace;
 
 namespace ImmichGateway.Tests.Observability;
@@ -21,6 +23,11 @@ public sealed class TracedCacheGateway : CacheGateway
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
+        {
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            // Only the flush on dispose: a periodic drain that lands between the end of a request and a Redis write
+            // it started (the image is stored in the background) drops that session, and the write's span with it.
+            services.Configure<StackExchangeRedisInstrumentationOptions>(redis => redis.FlushInterval = TimeSpan.FromHours(1));
+        });
     }
 }
