@@ -80,7 +80,8 @@ internal sealed class ImmichOpenApiDocument(IHttpClientFactory httpClients, Immi
             : throw new InvalidDataException("Immich's /api/spec.json is not an OpenAPI document.");
     }
 
-    private static JsonObject LoadBundled()
+    /// <summary>The Immich document bundled with the gateway (also where <see cref="ImmichSchemas"/> come from).</summary>
+    internal static JsonObject LoadBundled()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(BundledResource)
                            ?? throw new InvalidOperationException($"The resource {BundledResource} is missing from the build.");

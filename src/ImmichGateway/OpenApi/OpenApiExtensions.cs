@@ -29,6 +29,7 @@ internal static class OpenApiExtensions
                 [new OpenApiSecuritySchemeReference(GatewaySecuritySchemes.Bearer, document)] = [],
             });
             options.OperationFilter<RequestBodyOperationFilter>();
+            options.OperationFilter<ImmichResponseOperationFilter>();
             options.SchemaFilter<ExampleSchemaFilter>();
             options.CustomSchemaIds(type => type.Name);
         });

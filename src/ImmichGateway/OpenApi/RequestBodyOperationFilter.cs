@@ -13,9 +13,9 @@ internal sealed class RequestBodyOperationFilter : IOperationFilter
         {
             return;
         }
-        var schema = body.Type == typeof(object)
-            ? new OpenApiSchema { Type = body.ContentType.StartsWith("multipart/", StringComparison.Ordinal) ? JsonSchemaType.Object : null }
-            : context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository);
+        var schema = body.ImmichSchema is { } immich
+            ? ImmichSchemas.Reference(immich, context.SchemaRepository, context.Document)
+            : context.SchemaGenerator.GenerateSchema(body.Type!, context.SchemaRepository);
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = body.Required,

@@ -24,23 +24,24 @@ internal static class ReferenceApi
 
         // reference route                                                           → current Immich
         api.MapGet("/server-info/ping", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/ping", c, i))
-            .AllowAnonymous().Named("GetServerInfoPing", "GET /api/server/ping").ImmichJson();
+            .AllowAnonymous().Named("GetServerInfoPing", "GET /api/server/ping").ImmichJson("ServerPingResponse");
         api.MapGet("/server-info/stats", ReferenceMisc.StatisticsAsync)
-            .Named("GetServerInfoStats", "GET /api/server/statistics (admin only)").ImmichJson().Produces(StatusCodes.Status403Forbidden);
+            .Named("GetServerInfoStats", "GET /api/server/statistics (admin only)").ImmichJson("ServerStatsResponseDto").Produces(StatusCodes.Status403Forbidden);
         api.MapGet("/server-info/features", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/features", c, i))
-            .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features").ImmichJson();
+            .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features").ImmichJson("ServerFeaturesDto");
 
         api.MapGet("/albums/{id:guid}", ReferenceAlbums.GetWithAssetsAsync)
             .Named("GetAlbumWithAssets", "GET /api/albums/{id} plus every asset via POST /api/search/metadata; adds `assets` and `owner`; ?withoutAssets=true skips the assets")
             .Produces<ReferenceAlbum>().Produces(StatusCodes.Status400BadRequest);
-        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}").JsonObjectBody().ImmichJson();
+        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}")
+            .JsonObjectBody("UpdateAlbumDto").ImmichJson("AlbumResponseDto");
         api.MapGet("/albums/{id:guid}/cover-image", ReferenceAlbums.GetCoverAsync)
             .Named("GetAlbumCoverImage", "GET /api/albums/{id} with the caller's key (every time) for its albumThumbnailAssetId, then that asset's " +
                 "thumbnail as GET /api/assets/{id}/thumbnail serves it: the same size, edited and format, from the thumbnail cache when it can answer (404 if there is no cover)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status406NotAcceptable);
         api.MapPut("/albums/{id:guid}/cover-image", ReferenceAlbums.SetCoverAsync)
             .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}")
-            .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson().ProducesProblem(StatusCodes.Status400BadRequest)
+            .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson("AlbumResponseDto").ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/assets", ReferenceAssets.ListAsync)
@@ -51,7 +52,8 @@ internal static class ReferenceApi
             .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded: the gateway converts " +
                 "Immich's image, or answers 406 when it cannot)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status406NotAcceptable);
-        api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}").ImmichJson();
+        api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}")
+            .ImmichJson("TrashResponseDto");
         api.MapPut("/assets/{id:guid}/archive", ReferenceAssets.ArchiveAsync)
             .Named("ArchiveAsset", "PUT /api/assets/{id} {visibility: archive} ({\"isArchived\": false}: timeline)")
             .DocumentsBody<ArchiveRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest)
@@ -61,32 +63,38 @@ internal static class ReferenceApi
             .DocumentsBody<FavoriteRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)").JsonObjectBody().Produces<ReferenceUser>(StatusCodes.Status201Created);
-        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)").JsonObjectBody().Produces<ReferenceUser>();
+        api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)")
+            .JsonObjectBody("UserAdminCreateDto").Produces<ReferenceUser>(StatusCodes.Status201Created);
+        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)")
+            .JsonObjectBody("UserAdminUpdateDto").Produces<ReferenceUser>();
         api.MapDelete("/users/{id:guid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").Produces<ReferenceUser>();
         api.MapPut("/users/{id:guid}/profile-image", ReferenceUsers.SetProfileImageAsync)
             .Named("SetUserProfileImage", "POST /api/users/profile-image when {id} is the caller; 403 otherwise (Immich cannot set another user's image)")
-            .DocumentsRawBody("multipart/form-data").ImmichJson(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden)
+            .DocumentsImmichBody("CreateProfileImageDto", "multipart/form-data").ImmichJson("CreateProfileImageResponseDto", StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableAntiforgery();
 
         api.MapPost("/libraries/{id:guid}/remove-offline", ReferenceMisc.RemoveOfflineAsync)
             .Named("RemoveOfflineFiles", "POST /api/libraries/{id}/scan (Immich v3 removes offline files during scans)")
             .Produces<RemoveOfflineResponse>(StatusCodes.Status202Accepted);
 
-        api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)").JsonObjectBody().ImmichJson();
+        api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)")
+            .JsonObjectBody("MetadataSearchDto").ImmichJson("SearchResponseDto");
         api.MapGet("/search/metadata", ReferenceSearchFields.GetAsync)
             .Named("GetSearchableFields", "the fields of POST /api/search/metadata, with known values from GET /api/search/suggestions")
             .Produces<SearchableFieldsResponse>();
 
         api.MapPost("/jobs", ReferenceJobs.StartAsync)
             .Named("StartJob", "reference names start a queue: PUT /api/jobs/{queue} {command:start, force}; Immich manual jobs: POST /api/jobs")
-            .DocumentsBody<StartJobRequest>(required: true).ImmichJson().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
+            .DocumentsBody<StartJobRequest>(required: true).ImmichJson("QueueResponseLegacyDto").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapDelete("/jobs/{name}", ReferenceJobs.CancelAsync)
             .Named("CancelJob", "DELETE /api/queues/{queue}/jobs {} (empties the queue's waiting jobs)")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}").JsonObjectBody().ImmichJson();
+        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}")
+            .JsonObjectBody("SharedLinkEditDto").ImmichJson("SharedLinkResponseDto");
 
         api.MapGet("/download/info", ReferenceMisc.DownloadInfoAsync)
             .Named("GetDownloadInfo", "POST /api/download/info (assetIds repeated or comma-separated, albumId, userId, archiveSize)")
@@ -114,13 +122,19 @@ internal static class ReferenceApi
         }
     }
 
-    /// <summary>Immich's JSON answer, passed through.</summary>
-    private static RouteHandlerBuilder ImmichJson(this RouteHandlerBuilder builder, int status = StatusCodes.Status200OK) =>
-        builder.Produces(status, contentType: "application/json");
+    /// <summary>
+    /// Immich's JSON answer, passed through: documented with <paramref name="schema"/>, the translated Immich operation's
+    /// response schema (copied from Immich's OpenAPI document, <see cref="ImmichSchemas"/>).
+    /// </summary>
+    private static RouteHandlerBuilder ImmichJson(this RouteHandlerBuilder builder, string schema, int status = StatusCodes.Status200OK) =>
+        builder.Produces(status, contentType: "application/json").WithMetadata(new ImmichResponseMetadata(status, schema));
 
-    /// <summary>A JSON object passed to Immich unchanged; anything else is refused before Immich is called.</summary>
-    private static RouteHandlerBuilder JsonObjectBody(this RouteHandlerBuilder builder) =>
-        builder.DocumentsRawBody("application/json")
+    /// <summary>
+    /// A JSON object passed to Immich unchanged; anything else is refused before Immich is called. Documented with
+    /// <paramref name="schema"/>, the translated Immich operation's request schema.
+    /// </summary>
+    private static RouteHandlerBuilder JsonObjectBody(this RouteHandlerBuilder builder, string schema) =>
+        builder.DocumentsImmichBody(schema)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
