@@ -4,6 +4,7 @@ using ImmichGateway.Immich;
 using ImmichGateway.Keys;
 using ImmichGateway.Proxy;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace ImmichGateway.Caching;
 
@@ -26,6 +27,7 @@ internal sealed class ThumbnailCache(
     ImageConverter converter,
     CacheMetrics metrics,
     IOptions<CachingOptions> options,
+    TimeProvider time,
     ILogger<ThumbnailCache> logger)
 {
     public const string XCache = "X-Cache";
@@ -176,9 +178,23 @@ internal sealed class ThumbnailCache(
         }
 
         // Not the client's token: a client that gives up (a scrolling grid) must not cancel the fetch others wait for.
-        // Bounded all the same, body included (the resilience pipeline's timeouts end with the headers).
-        using var timeout = new CancellationTokenSource(FetchTimeout);
-        var response = await immich.SendAsync(message, timeout.Token);
+        // Bounded all the same, body included (the resilience pipeline's timeouts end with the headers); running out
+        // of time is Immich's slowness (504), not a cancellation.
+        using var timeout = new CancellationTokenSource(FetchTimeout, time);
+        try
+        {
+            return await FetchCoreAsync(request, revalidate, message, immich, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutRejectedException($"Immich did not send the image within {FetchTimeout.TotalSeconds:0} s.", FetchTimeout);
+        }
+    }
+
+    private async Task<(Outcome Shared, Outcome Own)> FetchCoreAsync(ThumbnailRequest request, ThumbnailEntry? revalidate,
+        HttpRequestMessage message, ImmichClient immich, CancellationToken timeout)
+    {
+        var response = await immich.SendAsync(message, timeout);
         var status = (int)response.StatusCode;
         if (status == StatusCodes.Status304NotModified)
         {
@@ -195,7 +211,7 @@ internal sealed class ThumbnailCache(
         string? reason = null;
         if (status == StatusCodes.Status200OK && Cacheable(response, out reason))
         {
-            var body = await ReadCappedAsync(response, timeout.Token);
+            var body = await ReadCappedAsync(response, timeout);
             if (body is not null)
             {
                 var entry = EntryFrom(response, body, request.Version);

@@ -159,4 +159,25 @@ public sealed class CacheLifetimeTests
 
         Assert.Contains(message, error.ToString());
     }
+
+    [Fact]
+    public async Task Thumbnail_ImmichSlowerThanTheFetchTimeLimit_Is504ProblemAndNotCached()
+    {
+        await using var gateway = new TimedCacheGateway();
+        await gateway.InitializeAsync();
+        var asset = gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Immich.ThumbnailGates[asset] = gate;
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        var before = gateway.Immich.Requests.Count;
+
+        var pending = kiosk.GetAsync($"/api/assets/{asset}/thumbnail", TestContext.Current.CancellationToken);
+        await CacheGateway.WaitUntilAsync(() => gateway.Immich.RequestsSince(before).Thumbnails().Count == 1, "the fetch never reached Immich");
+        gateway.Time.Advance(TimeSpan.FromSeconds(61)); // the fetch's own limit (60 s), body included
+        using var response = await pending;
+        gate.SetResult();
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.GatewayTimeout);
+        Assert.Equal(0, await gateway.ImageKeysAsync(asset));
+    }
 }

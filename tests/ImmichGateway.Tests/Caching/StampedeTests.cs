@@ -1,5 +1,6 @@
 using System.Net;
 using ImmichGateway.Tests.Fixtures;
+using Microsoft.Extensions.Logging;
 
 namespace ImmichGateway.Tests.Caching;
 
@@ -41,5 +42,35 @@ public sealed class StampedeTests(CacheGateway gateway)
         var seen = gateway.Immich.RequestsSince(before).Thumbnails();
         Assert.Single(seen, s => s.Header("x-api-key") == TestUsers.Alice.ImmichKey); // Alice holds a record: one shared fetch
         Assert.Single(seen, s => s.Header("x-api-key") == TestUsers.Bob.ImmichKey);   // Bob had none: his own, once
+    }
+
+    [Fact]
+    public async Task Thumbnail_FirstRequesterGivesUpWhileImmichIsSlow_OthersStillGetTheImageAndNothingIsLoggedAsAnError()
+    {
+        var asset = gateway.Immich.AddAlbum(1, TestUsers.Alice).Assets[0]["id"]!.GetValue<string>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Immich.ThumbnailGates[asset] = gate;
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        using var phone = gateway.CreateClient(TestUsers.AlicePhone);
+        var before = gateway.Immich.Requests.Count;
+        var errorsBefore = gateway.Logs.Events.Count(e => e.Level >= LogLevel.Error);
+        var url = $"/api/assets/{asset}/thumbnail";
+
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var first = kiosk.GetAsync(url, giveUp.Token);                     // a scrolling grid: asks, then gives up
+        await CacheGateway.WaitUntilAsync(() => gateway.Immich.RequestsSince(before).Thumbnails().Count == 1, "the fetch never reached Immich");
+        var second = phone.GetAsync(url, TestContext.Current.CancellationToken); // the same user, while Immich is still busy
+        await giveUp.CancelAsync();
+        gate.SetResult();                                                   // Immich answers after the first client left
+
+        using var answer = await second;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal((HttpStatusCode.OK, "image/webp"), (answer.StatusCode, answer.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(Recordings.Get("GET_api_assets_{id}_thumbnail.admin.json").BodyBytes, await answer.BytesAsync());
+        Assert.Single(gateway.Immich.RequestsSince(before).Thumbnails());   // the fetch went on for the one who waited
+
+        var (hit, _) = await gateway.GetAsync(TestUsers.AliceKiosk, url);
+        Assert.Equal("hit", hit.XCache());                                  // and it was stored
+        Assert.Equal(errorsBefore, gateway.Logs.Events.Count(e => e.Level >= LogLevel.Error));
     }
 }

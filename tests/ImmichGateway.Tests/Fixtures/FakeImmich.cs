@@ -82,6 +82,12 @@ public sealed partial class FakeImmich : IAsyncDisposable
     /// <summary>Assets (by id) whose thumbnails are served otherwise than recorded, for tests of answers the cache does not store.</summary>
     public ConcurrentDictionary<string, ThumbnailServing> ThumbnailServings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Assets (by id) whose thumbnail answers wait, once recorded, until the test completes the gate: a slow Immich
+    /// for calls the gateway makes itself, which carry no header a test could set.
+    /// </summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> ThumbnailGates { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Requests whose path or query contains <paramref name="marker"/> (tests use unique ids or paths).</summary>
     public IReadOnlyList<SeenRequest> RequestsMatching(string marker) =>
         _requests.Where(r => r.Path.Contains(marker, StringComparison.OrdinalIgnoreCase) || r.Query.Contains(marker, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -408,6 +414,10 @@ public sealed partial class FakeImmich : IAsyncDisposable
         var recording = Recordings.Get(size == "preview"
             ? "GET_api_assets_{id}_thumbnail__size=preview.admin.json"
             : "GET_api_assets_{id}_thumbnail.admin.json");
+        if (ThumbnailGates.TryGetValue(assetId, out var gate))
+        {
+            await gate.Task.WaitAsync(context.RequestAborted);
+        }
         var serving = ThumbnailServings.GetValueOrDefault(assetId);
         if (serving == ThumbnailServing.Chunked)
         {
