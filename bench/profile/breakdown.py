@@ -3,6 +3,9 @@
 A sample is charged to the deepest (closest to the leaf) frame that names a component, so "authentication" is the
 authentication code itself, not the rest of the pipeline it awaits. Frames that name no component are "other"
 (mostly the kernel's scheduler and interrupt paths). Usage: python3 breakdown.py perf.txt [more.txt ...]
+
+With --per-request HZ perf.txt PID:REQUESTS PID:REQUESTS (bench/profile/compare.sh): a whole-machine profile, sampled at
+HZ, split by process; prints microseconds of CPU per request for each component of each process and the difference.
 """
 import collections
 import sys
@@ -31,17 +34,45 @@ COMPONENTS = [  # (label, substring of a frame); order matters only within a fra
 ]
 
 
-def samples(path):
-    stack = []
+def samples(path, with_header=False):
+    header, stack = None, []
     for line in open(path, errors='replace'):
         if not line.strip():
             if stack:
-                yield stack
-            stack = []
+                yield (header, stack) if with_header else stack
+            header, stack = None, []
         elif line.startswith((' ', '\t')):
             stack.append(line.strip())
+        else:
+            header = line
     if stack:
-        yield stack
+        yield (header, stack) if with_header else stack
+
+
+def process_id(header):
+    """The pid in a `perf script -F comm,pid,tid,...` header line ("name 123/456" or "name 123")."""
+    for token in (header or '').split():
+        first = token.split('/')[0]
+        if first.isdigit():
+            return first
+    return None
+
+
+def per_request(hz, path, targets):
+    """Microseconds of CPU per request and component for each pid:requests target, and the second minus the first."""
+    pids = [t.split(':')[0] for t in targets]
+    requests = {t.split(':')[0]: int(t.split(':')[1]) for t in targets}
+    counts = {pid: collections.Counter() for pid in pids}
+    for header, stack in samples(path, with_header=True):
+        pid = process_id(header)
+        if pid in counts:
+            counts[pid][component(stack)] += 1
+    micros = {pid: {label: n / hz * 1e6 / max(requests[pid], 1) for label, n in counts[pid].items()} for pid in pids}
+    labels = sorted({l for m in micros.values() for l in m}, key=lambda l: -max(m.get(l, 0) for m in micros.values()))
+    print(f"{'µs of CPU per request':30}{'baseline':>10}{'gateway':>10}{'difference':>12}")
+    for label in labels + ['TOTAL']:
+        values = [sum(micros[p].values()) if label == 'TOTAL' else micros[p].get(label, 0) for p in pids]
+        print(f'{label:30}' + ''.join(f'{v:10.1f}' for v in values) + f'{values[-1] - values[0]:12.1f}')
 
 
 def component(stack):
@@ -65,4 +96,7 @@ def main(paths):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ['--per-request']:
+        per_request(float(sys.argv[2]), sys.argv[3], sys.argv[4:])
+    else:
+        main(sys.argv[1:])
