@@ -57,4 +57,20 @@ public sealed class GatewayOwnErrorTests(GatewayFactory gateway)
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed);
         Assert.Contains("GET", response.Content.Headers.Allow);
     }
+
+    /// <summary>ASP.NET Core's own status pages fell back to <c>text/plain</c> when the client's Accept named no JSON.</summary>
+    [Theory]
+    [InlineData("DELETE", "/bff/albums/1d4ec6e5-6b38-4b6e-9b8e-2a8f9a1c1f01", "image/webp", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("POST", "/health/dependencies", "text/html", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "/nothing-here", "text/html", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/bff/no-such-screen", "image/avif,image/webp,image/*", HttpStatusCode.NotFound)]
+    public async Task BodilessErrorStatuses_AreProblemDocuments_WhateverTheClientAccepts(string method, string path, string accept, HttpStatusCode status)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await gateway.CreateClient(TestUsers.AliceKiosk).SendAsync(request, Cancel);
+
+        await ProblemAssert.IsProblemAsync(response, status);
+    }
 }
