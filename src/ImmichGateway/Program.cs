@@ -3,6 +3,7 @@ using ImmichGateway.Audit;
 using ImmichGateway.Auth;
 using ImmichGateway.Caching;
 using ImmichGateway.Cors;
+using ImmichGateway.Errors;
 using ImmichGateway.Health;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
@@ -41,7 +42,7 @@ var app = builder.Build();
 app.UseForwardedHeaders();      // trusted proxies only (Gateway:KnownProxies, Gateway:KnownNetworks)
 app.UseRequestAudit();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemStatusCodePages(); // a bodiless error status (no route, wrong method) as a problem document
 app.UsePathGuard();             // what the gateway checks is what Immich reads
 app.UseCors();                  // preflights carry no key: answered before authentication (Gateway:Cors)
 app.UseAuthentication();

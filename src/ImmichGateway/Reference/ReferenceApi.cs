@@ -71,7 +71,7 @@ internal static class ReferenceApi
         api.MapPut("/users/{id:guid}/profile-image", ReferenceUsers.SetProfileImageAsync)
             .Named("SetUserProfileImage", "POST /api/users/profile-image when {id} is the caller; 403 otherwise (Immich cannot set another user's image)")
             .DocumentsImmichBody("CreateProfileImageDto", "multipart/form-data").ImmichJson("CreateProfileImageResponseDto", StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableAntiforgery();
 
         api.MapPost("/libraries/{id:guid}/remove-offline", ReferenceMisc.RemoveOfflineAsync)

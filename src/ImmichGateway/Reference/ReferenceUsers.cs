@@ -19,10 +19,15 @@ internal static class ReferenceUsers
 
     /// <summary>
     /// Immich lets a user set only their own profile image (POST /api/users/profile-image). For anyone else's the
-    /// gateway answers 403 itself; there is no Immich route it could call.
+    /// gateway answers 403 itself; there is no Immich route it could call. A body that is not multipart is refused
+    /// first, before Immich is asked who the caller is.
     /// </summary>
     public static async Task<IResult> SetProfileImageAsync(Guid id, HttpRequest request, ImmichClient immich)
     {
+        if (!request.HasFormContentType)
+        {
+            return BadRequest("Send the image as multipart/form-data in a field named 'file'.");
+        }
         var cancel = request.HttpContext.RequestAborted;
         Guid me;
         using (var user = await immich.GetJsonAsync("api/users/me", cancel))
@@ -33,10 +38,6 @@ internal static class ReferenceUsers
         {
             return TypedResults.Problem("Immich lets a user set only their own profile image; this is another user's.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
-        }
-        if (!request.HasFormContentType)
-        {
-            return BadRequest("Send the image as multipart/form-data in a field named 'file'.");
         }
         return await ForwardAsync(immich, HttpMethod.Post, "api/users/profile-image", StreamedBody(request), cancel);
     }

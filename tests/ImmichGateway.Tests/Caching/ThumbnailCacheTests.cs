@@ -75,6 +75,40 @@ public sealed class ThumbnailCacheTests(CacheGateway gateway)
         Assert.Empty(seen);
     }
 
+    /// <summary>The file result left the image's Content-Type (and caching, and file name) on an empty 416.</summary>
+    [Theory]
+    [InlineData("bytes=999999999-")]
+    [InlineData("bytes=-0")]
+    public async Task Thumbnail_UnsatisfiableRangeOnACachedImage_Is416Problem_WithTheImagesLength(string range)
+    {
+        var asset = AliceAsset();
+        var (first, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/assets/{asset}/thumbnail");
+        request.Headers.TryAddWithoutValidation("Range", range);
+
+        var (response, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestedRangeNotSatisfiable);
+        Assert.Equal($"bytes */{(await first.BytesAsync()).Length}", response.Raw("content-range"));
+        Assert.Equal((null, null), (response.Raw("content-disposition"), response.Raw("cache-control")));
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task Thumbnail_FailedIfMatchOnACachedImage_Is412Problem()
+    {
+        var asset = AliceAsset();
+        await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/assets/{asset}/thumbnail");
+        request.Headers.TryAddWithoutValidation("If-Match", "\"not-this-one\"");
+
+        var (response, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.PreconditionFailed);
+        Assert.Equal((null, null), (response.Raw("content-disposition"), response.Raw("cache-control")));
+        Assert.Empty(seen);
+    }
+
     [Fact]
     public async Task Thumbnail_SharedAlbum_IsStoredOnceAndTheSecondUserRevalidatesWithoutImageBytes()
     {

@@ -162,6 +162,11 @@ public sealed partial class FakeImmich
                 {
                     return false; // a recorded search: answer as the real server did
                 }
+                if (!IsValidSearch(search, albumIds))
+                {
+                    await WriteErrorAsync(context, 400, "Validation failed"); // Immich validates the DTO before searching
+                    return true;
+                }
                 var page = search["page"]?.GetValue<int>() ?? 1;
                 var size = search["size"]?.GetValue<int>() ?? 250;
                 if (size > 1000)
@@ -251,6 +256,14 @@ public sealed partial class FakeImmich
                 return false;
         }
     }
+
+    /// <summary>The parts of a search this fake reads have the types Immich's DTO requires (uuids, integers, a boolean, a string).</summary>
+    private static bool IsValidSearch(JsonObject search, JsonArray albumIds) =>
+        albumIds.All(a => a is JsonValue v && v.TryGetValue<string>(out var id) && Guid.TryParse(id, out _)) &&
+        Is<int>(search["page"]) && Is<int>(search["size"]) && Is<string>(search["order"]) && Is<bool>(search["isFavorite"]);
+
+    /// <summary>Absent, or a JSON value of type <typeparamref name="T"/>.</summary>
+    private static bool Is<T>(JsonNode? node) => node is null || node is JsonValue value && value.TryGetValue<T>(out _);
 
     private static string FileCreatedAt(JsonObject asset) => asset["fileCreatedAt"]!.GetValue<string>();
 

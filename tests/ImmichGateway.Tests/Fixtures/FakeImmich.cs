@@ -351,11 +351,32 @@ public sealed partial class FakeImmich : IAsyncDisposable
         }
         try
         {
-            return JsonNode.Parse(body);
+            var node = JsonNode.Parse(body);
+            Materialize(node); // a duplicated key throws here, not later in whoever reads the body
+            return node;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
-            return null;
+            return null; // Immich's JSON.parse keeps a duplicated key's last value; the fake treats such a body as none
+        }
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Materialize(value);
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Materialize(item);
+                }
+                break;
         }
     }
 

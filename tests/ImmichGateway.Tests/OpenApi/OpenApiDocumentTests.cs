@@ -193,6 +193,7 @@ public sealed class OpenApiDocumentTests(GatewayFactory gateway)
     [Theory]
     [InlineData("PUT", "/api/albums/{id}", "400,401,403,413,429,502")]
     [InlineData("GET", "/api/server-info/ping", "401,403,429,502")]
+    [InlineData("PUT", "/api/users/{id}/profile-image", "400,401,403,429,502")]
     public async Task ReferenceRoute_ListsTheGatewaysOwnRefusalsAsProblems(string method, string path, string statuses)
     {
         var document = (await LoadAsync()).Document!;

@@ -279,6 +279,26 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
         seen.Only("GET", "/api/users/me");
     }
 
+    /// <summary>Bad input to a translated route is refused before Immich is called, even to ask who the caller is.</summary>
+    [Theory]
+    [InlineData(true, "{\"file\":\"x\"}", "application/json")]
+    [InlineData(true, null, null)]
+    [InlineData(false, "x", "image/jpeg")]
+    public async Task SetProfileImage_WithoutAMultipartBody_Is400Problem_AndImmichIsNotCalled(bool self, string? body, string? contentType)
+    {
+        var user = self ? TestUsers.Alice : TestUsers.Bob;
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/users/{user.Id}/profile-image");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType!);
+        }
+
+        var (response, seen) = await gateway.SendAsync(TestUsers.AlicePhone, request);
+
+        Assert.Contains("multipart/form-data", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest));
+        Assert.Empty(seen);
+    }
+
     [Fact]
     public async Task RemoveOffline_StartsAScanAndSaysSo()
     {
