@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.Swagger;
 
 namespace ImmichGateway.OpenApi;
 
@@ -33,6 +35,9 @@ internal static class OpenApiExtensions
             options.SchemaFilter<ExampleSchemaFilter>();
             options.CustomSchemaIds(type => type.Name);
         });
+        builder.Services.AddSingleton<CachedSwaggerProvider>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISwaggerProvider>(services => services.GetRequiredService<CachedSwaggerProvider>()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAsyncSwaggerProvider>(services => services.GetRequiredService<CachedSwaggerProvider>()));
         builder.AddImmichOpenApiDocument();
         return builder;
     }

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using ImmichGateway.OpenApi;
 using ImmichGateway.Tests.Fixtures;
 using ImmichGateway.Tests.Health;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 
@@ -103,5 +105,44 @@ public sealed class ImmichOpenApiDocumentTests
 
         Assert.Contains("/swagger/v1/swagger.json", config);
         Assert.Contains(ImmichOpenApiDocument.Path, config);
+    }
+
+    [Fact]
+    public async Task GatewayDocument_RequestedAgain_IsBuiltOnce_AndUnknownDocumentsAreNotKept()
+    {
+        var builds = new CountingDocumentFilter();
+        await using var gateway = new CountingGateway(builds);
+        await gateway.InitializeAsync();
+        using var client = gateway.CreateAnonymousClient();
+
+        var first = await client.GetStringAsync("/swagger/v1/swagger.json", Cancel);
+        var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetStringAsync("/swagger/v1/swagger.json", Cancel)));
+        using var unknown = await client.GetAsync("/swagger/no-such-document/swagger.json", Cancel);
+        using var unknownAgain = await client.GetAsync("/swagger/no-such-document/swagger.json", Cancel);
+
+        Assert.Equal(1, builds.Count);                          // the anonymous document costs its build once, not per request
+        Assert.All(again, json => Assert.Equal(first, json));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownAgain.StatusCode);
+        Assert.Equal(1, builds.Count);
+    }
+
+    private sealed class CountingDocumentFilter : Swashbuckle.AspNetCore.SwaggerGen.IDocumentFilter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Apply(OpenApiDocument swaggerDoc, Swashbuckle.AspNetCore.SwaggerGen.DocumentFilterContext context) =>
+            Interlocked.Increment(ref _count);
+    }
+
+    private sealed class CountingGateway(CountingDocumentFilter filter) : GatewayFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.ConfigureSwaggerGen(options => options.AddDocumentFilterInstance(filter)));
+        }
     }
 }
