@@ -84,6 +84,9 @@ public sealed partial class FakeImmich
 
     public FakeAlbum Album(Guid id) => _albums[id];
 
+    /// <summary>Every album the fake holds, the ones clients created through the gateway included.</summary>
+    public IReadOnlyCollection<FakeAlbum> Albums => _albums.Values.ToList();
+
     private static ConcurrentDictionary<Guid, FakeAlbum> SeedAlbums()
     {
         var one = new FakeAlbum(AlbumOne, "Summer Trip 2025", TestUsers.Ada) { Cover = Guid.Parse(AlbumOneAssets[0]) };

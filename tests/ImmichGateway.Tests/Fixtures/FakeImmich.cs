@@ -235,7 +235,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
                 return;
         }
 
-        if (await TryLibraryAsync(context, operation, match, user!, body))
+        if (await TryLibraryAsync(context, operation, match, user!, body) || await TryUploadStateAsync(context, operation, match, user!, body))
         {
             return;
         }
@@ -503,30 +503,6 @@ public sealed partial class FakeImmich : IAsyncDisposable
         context.Response.Headers.AcceptRanges = "bytes"; // on 304s too, as in the recorded 304
         return Results.File(bytes, contentType, lastModified: DateTimeOffset.Parse(lastModified),
             entityTag: EntityTagHeaderValue.Parse(etag), enableRangeProcessing: true).ExecuteAsync(context);
-    }
-
-    private async Task UploadAsync(HttpContext context, ImmichUser user)
-    {
-        if (context.Request.Headers["x-immich-checksum"] == KnownChecksum)
-        {
-            // Immich answers before it reads the body when the checksum names an asset the user already has.
-            Record(context, user.Name, [], -1, "");
-            await WriteJsonAsync(context, 200, new JsonObject { ["status"] = "duplicate", ["id"] = "f55e7f4d-f5ee-4f2e-891b-c7c7d48785c2" });
-            // Then, as Node does for an unread request, the rest of the body is read and discarded (no connection reset).
-            await context.Response.CompleteAsync();
-            try
-            {
-                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
-            {
-                // the gateway may stop sending once it has the answer
-            }
-            return;
-        }
-        var (prefix, length, sha) = await ReadBodyAsync(context.Request, context.RequestAborted, keep: 4096);
-        Record(context, user.Name, prefix, length, sha);
-        await WriteJsonAsync(context, 201, new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["status"] = "created" });
     }
 
     private static async Task SocketIoAsync(HttpContext context, ImmichUser? user)

@@ -329,9 +329,17 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         {
             path += "?type=country";
         }
+        // Bodies the fake reads for its state must be valid ones (an empty object is Immich's 400 there).
+        var body = operation.OperationId switch
+        {
+            "createAlbum" => """{"albumName":"probe"}""",
+            "addAssetsToAlbum" => """{"ids":[]}""",
+            "checkBulkUpload" => """{"assets":[]}""",
+            _ => "{}",
+        };
         return new HttpRequestMessage(new HttpMethod(operation.Method), "/api" + path)
         {
-            Content = operation.RequiresBody ? new StringContent("{}", Encoding.UTF8, "application/json") : null,
+            Content = operation.RequiresBody ? new StringContent(body, Encoding.UTF8, "application/json") : null,
         };
     }
 
