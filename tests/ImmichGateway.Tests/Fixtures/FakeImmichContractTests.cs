@@ -19,7 +19,8 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
 
     /// <summary>
     /// Recordings whose body the fake cannot reproduce: the upload mints a new asset id each time (the real server
-    /// did too); status, content type and body shape still have to match.
+    /// did too); status, content type and body shape still have to match. They are replayed to a fake of their own:
+    /// the same file uploaded twice is a duplicate (200) the second time, for the fake as for Immich.
     /// </summary>
     private static readonly HashSet<string> FreshState = ["POST_api_assets.admin.json"];
 
@@ -37,7 +38,8 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     public async Task RecordedRequest_SentToFake_AnswersAsImmichDid(string file)
     {
         var recording = Recordings.Get(file);
-        using var client = DirectClient();
+        await using var fresh = FreshState.Contains(file) ? await FakeImmich.StartAsync() : null;
+        using var client = DirectClient(fake: fresh);
         using var request = Replay(recording);
 
         using var response = await client.SendAsync(request, Cancel);
@@ -242,9 +244,9 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(Cancel));
     }
 
-    private HttpClient DirectClient(string? immichKey = null)
+    private HttpClient DirectClient(string? immichKey = null, FakeImmich? fake = null)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = factory.Immich.BaseUrl };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = (fake ?? factory.Immich).BaseUrl };
         if (immichKey is not null)
         {
             client.DefaultRequestHeaders.Add("x-api-key", immichKey);
