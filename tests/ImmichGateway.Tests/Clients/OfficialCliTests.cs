@@ -123,7 +123,7 @@ public sealed class OfficialCliTests : IClassFixture<KestrelGatewayFactory>, IDi
         }
     }
 
-    private Task<CliRun> CliAsync(params string[] arguments) => ImmichCli.RunAsync(_home.FullName, arguments, Cancel);
+    private Task<CliRun> CliAsync(params string[] arguments) => ImmichClients.RunCliAsync(_home.FullName, arguments, Cancel);
 
     public void Dispose() => _home.Delete(recursive: true);
 }

