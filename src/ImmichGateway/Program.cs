@@ -34,6 +34,7 @@ builder.AddClientScopes();
 builder.AddGatewayRateLimits();
 builder.AddImmichClient();
 builder.AddGatewayCaching();      // Redis (or memory): thumbnails per user access, server statistics and info
+builder.AddReferenceApi();        // the reference API's {id:uuid} routes
 builder.AddGatewayProxy();
 builder.AddGatewayOpenApi();
 builder.AddGatewayHealthChecks();

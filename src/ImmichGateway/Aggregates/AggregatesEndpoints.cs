@@ -53,7 +53,7 @@ internal static class AggregatesEndpoints
     internal static async Task<Results<Ok<AlbumView>, BadRequestProblem, NotFoundProblem>> GetAlbumAsync(
         string id, string? cursor, int? limit, ImmichClient immich, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(id, out var albumId))
+        if (!ImmichUuid.TryParse(id, out var albumId))
         {
             return AggregateErrors.BadRequest("The album id must be a UUID.");
         }
@@ -94,7 +94,7 @@ internal static class AggregatesEndpoints
         string id, ImmichClient immich, HttpContext context, CancellationToken cancellationToken)
     {
         var scope = ClientScopes.Of(context);
-        if (!Guid.TryParse(id, out var assetId))
+        if (!ImmichUuid.TryParse(id, out var assetId))
         {
             return AggregateErrors.BadRequest("The asset id must be a UUID.");
         }

@@ -6,12 +6,20 @@ namespace ImmichGateway.Reference;
 /// <summary>
 /// The reference API (our users' document, written for an older Immich) served on Immich v3: every route Immich
 /// renamed, re-shaped or removed, translated to the current operations. One table; each row names the reference route
-/// and what it calls. Every {id} is a UUID constraint, so current routes at the same place (/api/albums/statistics,
-/// /api/users/me …) never match a row, and everything not listed here goes through the proxy verbatim.
+/// and what it calls. Every {id} is a UUID constraint (<see cref="UuidRouteConstraint"/>), so current routes at the same
+/// place (/api/albums/statistics, /api/users/me …) and ids Immich would refuse never match a row, and everything not
+/// listed here goes through the proxy verbatim.
 /// </summary>
 internal static class ReferenceApi
 {
     public const string Tag = "Reference API (translated to Immich v3)";
+
+    /// <summary>The route constraint the table's rows use (<c>{id:uuid}</c>).</summary>
+    public static IHostApplicationBuilder AddReferenceApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<RouteOptions>(options => options.SetParameterPolicy<UuidRouteConstraint>(UuidRouteConstraint.Name));
+        return builder;
+    }
 
     public static RouteGroupBuilder MapReferenceApi(this IEndpointRouteBuilder app)
     {
@@ -30,16 +38,16 @@ internal static class ReferenceApi
         api.MapGet("/server-info/features", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/features", c, i))
             .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features").ImmichJson("ServerFeaturesDto");
 
-        api.MapGet("/albums/{id:guid}", ReferenceAlbums.GetWithAssetsAsync)
+        api.MapGet("/albums/{id:uuid}", ReferenceAlbums.GetWithAssetsAsync)
             .Named("GetAlbumWithAssets", "GET /api/albums/{id} plus every asset via POST /api/search/metadata; adds `assets` and `owner`; ?withoutAssets=true skips the assets")
             .Produces<ReferenceAlbum>().Produces(StatusCodes.Status400BadRequest);
-        api.MapPut("/albums/{id:guid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}")
+        api.MapPut("/albums/{id:uuid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}")
             .JsonObjectBody("UpdateAlbumDto").ImmichJson("AlbumResponseDto");
-        api.MapGet("/albums/{id:guid}/cover-image", ReferenceAlbums.GetCoverAsync)
+        api.MapGet("/albums/{id:uuid}/cover-image", ReferenceAlbums.GetCoverAsync)
             .Named("GetAlbumCoverImage", "GET /api/albums/{id} with the caller's key (every time) for its albumThumbnailAssetId, then that asset's " +
                 "thumbnail as GET /api/assets/{id}/thumbnail serves it: the same size, edited and format, from the thumbnail cache when it can answer (404 if there is no cover)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status406NotAcceptable);
-        api.MapPut("/albums/{id:guid}/cover-image", ReferenceAlbums.SetCoverAsync)
+        api.MapPut("/albums/{id:uuid}/cover-image", ReferenceAlbums.SetCoverAsync)
             .Named("SetAlbumCoverImage", "PATCH /api/albums/{id} {albumThumbnailAssetId}")
             .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson("AlbumResponseDto").ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -47,34 +55,34 @@ internal static class ReferenceApi
         api.MapGet("/assets", ReferenceAssets.ListAsync)
             .Named("ListAssets", "POST /api/search/metadata; the body is the page's assets, the next page is in a Link header (rel=\"next\")")
             .Produces<ReferenceAsset[]>().ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapDelete("/assets/{id:guid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}").Produces(StatusCodes.Status204NoContent);
-        api.MapGet("/assets/{id:guid}/thumbnail", ReferenceAssets.ThumbnailAsync)
+        api.MapDelete("/assets/{id:uuid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}").Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/assets/{id:uuid}/thumbnail", ReferenceAssets.ThumbnailAsync)
             .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded: the gateway converts " +
                 "Immich's image, or answers 406 when it cannot)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status406NotAcceptable);
-        api.MapPut("/assets/{id:guid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}")
+        api.MapPut("/assets/{id:uuid}/restore", ReferenceAssets.RestoreAsync).Named("RestoreAsset", "POST /api/trash/restore/assets {ids:[id]}")
             .ImmichJson("TrashResponseDto");
-        api.MapPut("/assets/{id:guid}/archive", ReferenceAssets.ArchiveAsync)
+        api.MapPut("/assets/{id:uuid}/archive", ReferenceAssets.ArchiveAsync)
             .Named("ArchiveAsset", "PUT /api/assets/{id} {visibility: archive} ({\"isArchived\": false}: timeline)")
             .DocumentsBody<ArchiveRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        api.MapPut("/assets/{id:guid}/favorite", ReferenceAssets.FavoriteAsync)
+        api.MapPut("/assets/{id:uuid}/favorite", ReferenceAssets.FavoriteAsync)
             .Named("FavoriteAsset", "PUT /api/assets/{id} {isFavorite} (default true)")
             .DocumentsBody<FavoriteRequest>().Produces<ReferenceAsset>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)")
             .JsonObjectBody("UserAdminCreateDto").Produces<ReferenceUser>(StatusCodes.Status201Created);
-        api.MapPut("/users/{id:guid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)")
+        api.MapPut("/users/{id:uuid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)")
             .JsonObjectBody("UserAdminUpdateDto").Produces<ReferenceUser>();
-        api.MapDelete("/users/{id:guid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").Produces<ReferenceUser>();
-        api.MapPut("/users/{id:guid}/profile-image", ReferenceUsers.SetProfileImageAsync)
+        api.MapDelete("/users/{id:uuid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").Produces<ReferenceUser>();
+        api.MapPut("/users/{id:uuid}/profile-image", ReferenceUsers.SetProfileImageAsync)
             .Named("SetUserProfileImage", "POST /api/users/profile-image when {id} is the caller; 403 otherwise (Immich cannot set another user's image)")
             .DocumentsImmichBody("CreateProfileImageDto", "multipart/form-data").ImmichJson("CreateProfileImageResponseDto", StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableAntiforgery();
 
-        api.MapPost("/libraries/{id:guid}/remove-offline", ReferenceMisc.RemoveOfflineAsync)
+        api.MapPost("/libraries/{id:uuid}/remove-offline", ReferenceMisc.RemoveOfflineAsync)
             .Named("RemoveOfflineFiles", "POST /api/libraries/{id}/scan (Immich v3 removes offline files during scans)")
             .Produces<RemoveOfflineResponse>(StatusCodes.Status202Accepted);
 
@@ -93,7 +101,7 @@ internal static class ReferenceApi
             .Named("CancelJob", "DELETE /api/queues/{queue}/jobs {} (empties the queue's waiting jobs)")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapPut("/shared-links/{id:guid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}")
+        api.MapPut("/shared-links/{id:uuid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}")
             .JsonObjectBody("SharedLinkEditDto").ImmichJson("SharedLinkResponseDto");
 
         api.MapGet("/download/info", ReferenceMisc.DownloadInfoAsync)

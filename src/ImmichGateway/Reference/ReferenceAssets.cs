@@ -66,7 +66,7 @@ internal static class ReferenceAssets
         if (query.ContainsKey("albumId"))
         {
             var albumIds = query["albumId"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            if (albumIds.Count == 0 || albumIds.Any(a => !Guid.TryParse(a, out _)))
+            if (albumIds.Count == 0 || albumIds.Any(a => !ImmichUuid.IsValid(a)))
             {
                 return BadRequest("albumId must be an album UUID (repeat it for several albums).");
             }

@@ -58,7 +58,7 @@ internal static class ReferenceMisc
         body = [];
         error = "";
         var ids = request.Query["assetIds"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        if (ids.Any(id => !Guid.TryParse(id, out _)))
+        if (ids.Any(id => !ImmichUuid.IsValid(id)))
         {
             error = "assetIds must be asset UUIDs, repeated or comma-separated.";
             return false;
@@ -71,7 +71,7 @@ internal static class ReferenceMisc
         {
             if (request.Query.TryGetValue(name, out var value))
             {
-                if (!Guid.TryParse(value, out var id))
+                if (!ImmichUuid.TryParse(value, out var id))
                 {
                     error = $"{name} must be a UUID.";
                     return false;

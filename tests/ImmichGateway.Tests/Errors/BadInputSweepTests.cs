@@ -25,8 +25,8 @@ public sealed class BadInputSweepTests(SweepGateway gateway) : IClassFixture<Swe
 
         foreach (var expected in new[]
                  {
-                     "GET /api/albums/{id:guid}", "PUT /api/albums/{id:guid}/cover-image", "GET /api/assets", "GET /api/assets/{id:guid}/thumbnail",
-                     "PUT /api/users/{id:guid}/profile-image", "POST /api/jobs", "DELETE /api/jobs/{name}", "GET /api/download/archive",
+                     "GET /api/albums/{id:uuid}", "PUT /api/albums/{id:uuid}/cover-image", "GET /api/assets", "GET /api/assets/{id:uuid}/thumbnail",
+                     "PUT /api/users/{id:uuid}/profile-image", "POST /api/jobs", "DELETE /api/jobs/{name}", "GET /api/download/archive",
                      "GET /bff/albums", "GET /bff/albums/{id}", "GET /bff/assets/{id}", "GET /bff/overview",
                      "GET /api/server/statistics", "GET /api/server/features", "GET /api/server-info/stats",
                      "GET /health/live", "GET /health/ready", "GET /health/dependencies", "GET /swagger/immich/swagger.json", "GET /metrics",

@@ -193,7 +193,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
         }
         foreach (var name in operation.UuidParameters)
         {
-            if (!Guid.TryParse(match.Groups[name].Value, out _))
+            if (!ImmichUuid().IsMatch(match.Groups[name].Value)) // not Guid.TryParse: it also takes bare digits and braces
             {
                 await WriteJsonAsync(context, 400, new JsonObject
                 {
@@ -587,4 +587,8 @@ public sealed partial class FakeImmich : IAsyncDisposable
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         _requests.Enqueue(new SeenRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, user, length, sha, body));
     }
+
+    /// <summary>The UUID shape Immich validates path ids against (the pattern its 400 reports).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$")]
+    private static partial System.Text.RegularExpressions.Regex ImmichUuid();
 }

@@ -17,7 +17,7 @@ namespace ImmichGateway.Tests.Observability;
 public sealed class RedisTracingTests
 {
     private const string RedisSource = "OpenTelemetry.Instrumentation.StackExchangeRedis";
-    private const string ThumbnailRoute = "/api/assets/{id:guid}/thumbnail";
+    private const string ThumbnailRoute = "/api/assets/{id:uuid}/thumbnail";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

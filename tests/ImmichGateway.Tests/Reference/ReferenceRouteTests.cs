@@ -496,4 +496,26 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
         var request = Assert.Single(seen);
         Assert.Equal((method, path), (request.Method, request.Path));
     }
+
+    [Theory]
+    [InlineData("/api/assets/{0}/thumbnail", "N")]
+    [InlineData("/api/assets/{0}/thumbnail", "B")]
+    [InlineData("/api/assets/{0}/thumbnail", "P")]
+    [InlineData("/api/albums/{0}", "N")]
+    [InlineData("/api/albums/{0}", "B")]
+    public async Task Uuid_InAFormImmichRefuses_MatchesNoRowAndImmichAnswersIt(string template, string format)
+    {
+        // .NET reads 32 bare digits, braces and parentheses as a Guid; Immich reads only 8-4-4-4-12. A row taking
+        // them would send Immich the canonical form (and the thumbnail row would answer from the cache).
+        var id = Guid.Parse(SomeAsset).ToString(format);
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Uri.EscapeDataString(id));
+
+        var (response, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, "GET", path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Invalid UUID", JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["errors"]![0]!["message"]!.GetValue<string>());
+        var request = Assert.Single(seen);
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, id), request.Path);
+        Assert.Equal(TestUsers.Alice.ImmichKey, request.Header("x-api-key"));
+    }
 }
