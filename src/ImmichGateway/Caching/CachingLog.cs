@@ -17,7 +17,7 @@ internal static partial class CachingLog
     [LoggerMessage(5005, LogLevel.Debug, "Cache eviction after {Method} {Path}: {Scope}")]
     public static partial void Evicted(ILogger logger, string method, string path, string scope);
 
-    [LoggerMessage(5006, LogLevel.Warning, "Could not convert asset {AssetId} to {Format} ({Error}); serving Immich's image")]
+    [LoggerMessage(5006, LogLevel.Warning, "Could not convert asset {AssetId} to {Format} ({Error}); answering 406")]
     public static partial void ConversionFailed(ILogger logger, Guid assetId, string format, string error);
 
     [LoggerMessage(5007, LogLevel.Debug, "Not caching the {Size} of asset {AssetId}: {Reason}")]

@@ -81,7 +81,11 @@ internal sealed class ThumbnailCache(
         }
         if (format is not null && !format.Matches(entry.ContentType))
         {
-            entry = await ConvertAsync(request, entry, format);
+            if (await ConvertAsync(request, entry, format) is not Image { Entry: var converted })
+            {
+                return NotConvertible(asset, format, entry.ContentType);
+            }
+            entry = converted;
         }
         if (hit)
         {
@@ -307,10 +311,15 @@ internal sealed class ThumbnailCache(
             catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException or TypeInitializationException or DllNotFoundException)
             {
                 CachingLog.ConversionFailed(logger, asset, format.Name, ex.Message);
-                return new CachedImageResult(native, hit: false, metrics); // as for a cached image: Immich's own, labelled as such
+                return NotConvertible(asset, format, contentType);
             }
         }
     }
+
+    /// <summary>An image libvips could not read (or no libvips on this platform): the asked format cannot be given.</summary>
+    private IResult NotConvertible(Guid asset, ImageFormat format, string contentType) =>
+        NotConverted(asset, format,
+            $"Immich's {contentType} could not be converted to {format.Name} (see the gateway's log). Ask without format= for Immich's {contentType}.");
 
     private IResult NotConverted(Guid asset, ImageFormat format, string detail)
     {
@@ -321,14 +330,17 @@ internal sealed class ThumbnailCache(
     private static async Task<IResult> BufferedAsync(HttpResponseMessage response) =>
         (await ImmichException.FromResponseAsync(response, CancellationToken.None)).ToResult();
 
-    /// <summary>The converted image, from the cache or converted once (concurrent requests wait for the same conversion).</summary>
-    private async Task<ThumbnailEntry> ConvertAsync(ThumbnailRequest request, ThumbnailEntry native, ImageFormat format)
+    /// <summary>
+    /// The converted image (an <see cref="Image"/>), from the cache or converted once (concurrent requests wait for the
+    /// same conversion); <see cref="Unconvertible"/> when libvips cannot convert it.
+    /// </summary>
+    private async Task<Outcome> ConvertAsync(ThumbnailRequest request, ThumbnailEntry native, ImageFormat format)
     {
         var key = CacheKeys.Image(request.Asset, request.Size, request.Edited, format);
         var expectedETag = native.ConvertedTo(format, []).ETag;
         if (await images.GetAsync(key) is { } cached && cached.ETag == expectedETag && expectedETag is not null)
         {
-            return cached;
+            return new Image(cached, Hit: true);
         }
         var outcome = await CoalesceAsync("convert|" + key, () =>
         {
@@ -342,11 +354,11 @@ internal sealed class ThumbnailCache(
             catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException or TypeInitializationException or DllNotFoundException)
             {
                 CachingLog.ConversionFailed(logger, request.Asset, format.Name, ex.Message);
-                Outcome image = new Image(native, Hit: false);
-                return Task.FromResult((image, image));
+                Outcome failed = Unconvertible.Instance;
+                return Task.FromResult((failed, failed));
             }
         }, shareFailure: true, CancellationToken.None);
-        return ((Image)outcome).Entry;
+        return outcome;
     }
 
     /// <summary>
@@ -449,5 +461,11 @@ internal sealed class ThumbnailCache(
     private sealed record NotShared : Outcome
     {
         public static readonly NotShared Instance = new();
+    }
+
+    /// <summary>libvips could not read the image (or is missing on this platform): the asked format cannot be given.</summary>
+    private sealed record Unconvertible : Outcome
+    {
+        public static readonly Unconvertible Instance = new();
     }
 }

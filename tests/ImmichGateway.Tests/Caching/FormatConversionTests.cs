@@ -137,6 +137,26 @@ public sealed class FormatConversionTests(CacheGateway gateway)
         Assert.Single(seen);
     }
 
+    [Theory]
+    [InlineData(ThumbnailServing.Unreadable)]        // stored in the cache, converted from there
+    [InlineData(ThumbnailServing.UnreadableChunked)] // not cacheable: read and converted on the way
+    public async Task Thumbnail_ImmichsImageUnreadable_Is406NotImmichsOtherFormat(ThumbnailServing serving)
+    {
+        var asset = AliceAsset();
+        gateway.Immich.ThumbnailServings[asset] = serving;
+
+        var (asked, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg");
+        var (native, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
+
+        var detail = await ProblemAssert.IsProblemAsync(asked, HttpStatusCode.NotAcceptable);
+        Assert.Equal("Immich's image/webp could not be converted to jpeg (see the gateway's log). Ask without format= for Immich's image/webp.", detail);
+        Assert.Single(seen);
+        Assert.Single(gateway.Logs.Events, e => e.EventId.Id == 5006 && e.State.GetValueOrDefault("AssetId") == asset); // why, for the operator
+        // Without format= the client gets what Immich has, as Immich sent it.
+        Assert.Equal((HttpStatusCode.OK, "image/webp"), (native.StatusCode, native.Content.Headers.ContentType?.MediaType));
+        Assert.All(await native.BytesAsync(), b => Assert.Equal((byte)'?', b));
+    }
+
     [Fact]
     public async Task Thumbnail_ForwardedWithAFormat_PassesImmichsRefusalThroughUnchanged()
     {

@@ -46,6 +46,12 @@ public enum ThumbnailServing
 
     /// <summary>Without a Content-Length (chunked), as a streaming reverse proxy in front of Immich may re-send it.</summary>
     Chunked,
+
+    /// <summary>With the recorded headers and type, but bytes no image decoder reads (a damaged file on Immich's disk).</summary>
+    Unreadable,
+
+    /// <summary><see cref="Unreadable"/> bytes, chunked.</summary>
+    UnreadableChunked,
 }
 
 /// <summary>
@@ -441,13 +447,16 @@ public sealed partial class FakeImmich : IAsyncDisposable
             await gate.Task.WaitAsync(context.RequestAborted);
         }
         var serving = ThumbnailServings.GetValueOrDefault(assetId);
-        if (serving == ThumbnailServing.Chunked)
+        var bytes = serving is ThumbnailServing.Unreadable or ThumbnailServing.UnreadableChunked
+            ? Encoding.ASCII.GetBytes(new string('?', recording.BodyBytes.Length))
+            : recording.BodyBytes;
+        if (serving is ThumbnailServing.Chunked or ThumbnailServing.UnreadableChunked)
         {
-            await WriteChunkedAsync(context, recording.BodyBytes, recording.ContentType!, recording.Headers["etag"],
+            await WriteChunkedAsync(context, bytes, recording.ContentType!, recording.Headers["etag"],
                 recording.Headers["last-modified"], recording.Headers["content-disposition"]);
             return;
         }
-        await WriteFileAsync(context, recording.BodyBytes, serving == ThumbnailServing.OctetStream ? "application/octet-stream" : recording.ContentType!,
+        await WriteFileAsync(context, bytes, serving == ThumbnailServing.OctetStream ? "application/octet-stream" : recording.ContentType!,
             recording.Headers["etag"], recording.Headers["last-modified"], recording.Headers["content-disposition"]);
     }
 
