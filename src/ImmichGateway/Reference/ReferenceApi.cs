@@ -72,10 +72,10 @@ internal static class ReferenceApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/users", ReferenceUsers.CreateAsync).Named("CreateUser", "POST /api/admin/users (admin only)")
-            .JsonObjectBody("UserAdminCreateDto").Produces<ReferenceUser>(StatusCodes.Status201Created);
+            .JsonObjectBody("UserAdminCreateDto").ImmichJson("UserAdminResponseDto", StatusCodes.Status201Created);
         api.MapPut("/users/{id:uuid}", ReferenceUsers.UpdateAsync).Named("UpdateUser", "PUT /api/admin/users/{id} (admin only)")
-            .JsonObjectBody("UserAdminUpdateDto").Produces<ReferenceUser>();
-        api.MapDelete("/users/{id:uuid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").Produces<ReferenceUser>();
+            .JsonObjectBody("UserAdminUpdateDto").ImmichJson("UserAdminResponseDto");
+        api.MapDelete("/users/{id:uuid}", ReferenceUsers.DeleteAsync).Named("DeleteUser", "DELETE /api/admin/users/{id} with {} or {\"force\":true}").ImmichJson("UserAdminResponseDto");
         api.MapPut("/users/{id:uuid}/profile-image", ReferenceUsers.SetProfileImageAsync)
             .Named("SetUserProfileImage", "POST /api/users/profile-image when {id} is the caller; 403 otherwise (Immich cannot set another user's image)")
             .DocumentsImmichBody("CreateProfileImageDto", "multipart/form-data").ImmichJson("CreateProfileImageResponseDto", StatusCodes.Status201Created)
