@@ -4,6 +4,7 @@ using System.Text.Json;
 using ImmichGateway.Immich;
 using ImmichGateway.Proxy;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Reference;
@@ -171,8 +172,15 @@ internal static class ReferenceForwarding
         return body is null ? (null, TooLarge(limit)) : (body, null);
     }
 
+    /// <summary>
+    /// Whether the client sent a body: the server's answer (<see cref="IHttpRequestBodyDetectionFeature"/>), which also
+    /// knows HTTP/2 and HTTP/3, where a body needs neither Content-Length nor Transfer-Encoding. An explicit
+    /// <c>Content-Length: 0</c> is no body.
+    /// </summary>
     private static bool HasBody(HttpRequest request) =>
-        request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
+        request.ContentLength is not 0 &&
+        (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+         ?? (request.ContentLength is > 0 || request.Headers.ContainsKey("Transfer-Encoding")));
 
     private static IResult TooLarge(long limit) =>
         TypedResults.Problem($"A JSON body on this route may be at most {limit} bytes.",
