@@ -2,33 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ImmichGateway.Tests.Fixtures;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ImmichGateway.Tests.Reference;
-
-/// <summary>The gateway on an HTTP/2 endpoint (what Kestrel negotiates with browsers over TLS), spoken to with prior knowledge.</summary>
-public sealed class Http2Gateway : KestrelGatewayFactory
-{
-    public Http2Gateway() => UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
-
-    public HttpClient CreateHttp2Client(TestClient client)
-    {
-        var http = new HttpClient
-        {
-            BaseAddress = ServerAddress,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        http.DefaultRequestHeaders.Add("x-api-key", client.Key);
-        return http;
-    }
-}
 
 /// <summary>
 /// On HTTP/2 a request body needs neither Content-Length nor Transfer-Encoding (the stream's frames carry it). A
 /// translated route must still see it: it is forwarded byte for byte, not dropped as absent.
 /// </summary>
-public sealed class Http2BodyTests(Http2Gateway gateway) : IClassFixture<Http2Gateway>
+public sealed class Http2BodyTests(Http2GatewayFactory gateway) : IClassFixture<Http2GatewayFactory>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
