@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using ImmichGateway.Tests.Fixtures;
@@ -6,13 +7,37 @@ using ImmichGateway.Tests.Fixtures;
 namespace ImmichGateway.Tests.Proxy;
 
 /// <summary>
-/// WebSockets over HTTP/2 (RFC 8441: an extended CONNECT, no Upgrade header), which browsers use when the gateway's
-/// endpoint speaks HTTP/2: proxied to Immich's socket.io with the user's key like an HTTP/1.1 upgrade, and closed like
-/// one when the client's key is removed.
+/// The gateway on an HTTP/2 endpoint (browsers negotiate it over TLS). Uploads stream without a length, as HTTP/2
+/// allows, past the 30 MB limit. WebSockets arrive as extended CONNECTs (RFC 8441, no Upgrade header): proxied to
+/// Immich's socket.io with the user's key like an HTTP/1.1 upgrade, and closed like one when the client's key is removed.
 /// </summary>
-public sealed class Http2WebSocketTests
+public sealed class Http2Tests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Upload_WithoutALength_OverHttp2_StreamsThroughWhole()
+    {
+        await using var gateway = new Http2GatewayFactory();
+        await gateway.InitializeAsync();
+        using var http = gateway.CreateHttp2Client(TestUsers.AliceKiosk);
+        const long size = 40L * 1024 * 1024; // over Kestrel's default 30 MB
+        using var form = new MultipartFormDataContent();
+        var file = new StreamContent(new GeneratedStream(size, seed: 11)); // not seekable: no length is sent
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "assetData", "h2.jpg");
+        var marker = Guid.NewGuid().ToString("N");
+
+        using var response = await http.PostAsync($"/api/assets?marker={marker}", form, Cancel);
+
+        Assert.Equal((HttpVersion.Version20, HttpStatusCode.Created), (response.Version, response.StatusCode));
+        Assert.Null(form.Headers.ContentLength);
+        var seen = Assert.Single(gateway.Immich.RequestsMatching(marker));
+        Assert.Equal(TestUsers.Alice.ImmichKey, seen.Header("x-api-key"));
+        Assert.True(seen.BodyLength > size, $"Immich received {seen.BodyLength} bytes");
+        var stored = Assert.Single(gateway.Immich.Uploads, u => u.FileName == "h2.jpg");
+        Assert.Equal(size, stored.Size);
+    }
 
     [Fact]
     public async Task SocketIo_OverHttp2_IsProxiedWithTheUsersKeyAndEchoes()
