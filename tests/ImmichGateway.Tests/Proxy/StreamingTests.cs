@@ -34,6 +34,25 @@ public sealed class StreamingTests(KestrelGatewayFactory gateway) : IClassFixtur
     }
 
     [Fact]
+    public async Task DatabaseBackupUpload_LargerThanKestrelsDefaultLimit_StreamsThrough()
+    {
+        // Immich's other upload route (an admin restoring a database backup): no size limit in Immich either.
+        using var client = gateway.CreateClient(TestUsers.AdaCli);
+        const long size = 40L * 1024 * 1024;
+        using var body = new GeneratedStream(size, seed: 5);
+        using var content = new MultipartFormDataContent();
+        content.Add(new StreamContent(body), "file", "immich-db-backup.sql.gz");
+        var marker = Guid.NewGuid().ToString("N");
+
+        var response = await client.PostAsync($"/api/admin/database-backups/upload?marker={marker}", content, Cancel);
+
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancel)}");
+        var seen = Assert.Single(gateway.Immich.RequestsMatching(marker));
+        Assert.Equal(TestUsers.Ada.ImmichKey, seen.Header("x-api-key"));
+        Assert.True(seen.BodyLength > size, $"Immich received {seen.BodyLength} bytes");
+    }
+
+    [Fact]
     public async Task Upload_ChunkedBody_ArrivesWithTheSameBytes()
     {
         using var client = gateway.CreateClient(TestUsers.AliceKiosk);
