@@ -69,6 +69,17 @@ internal sealed class ImageStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Remembers in memory, for <see cref="CachingOptions.LocalLifetime"/>, that this image (by key and ETag: a new
+    /// image is tried afresh) could not be converted, so a client asking again is answered without another attempt.
+    /// </summary>
+    public void MarkUnconvertible(string key, string? etag) =>
+        _local.Set(UnconvertibleKey(key, etag), true, new MemoryCacheEntryOptions { Size = 256, AbsoluteExpirationRelativeToNow = _options.LocalLifetime });
+
+    public bool IsUnconvertible(string key, string? etag) => _local.TryGetValue(UnconvertibleKey(key, etag), out _);
+
+    private static string UnconvertibleKey(string key, string? etag) => $"unconvertible|{key}|{etag}";
+
     private void SetLocal(string key, ThumbnailEntry entry) =>
         _local.Set(key, entry, new MemoryCacheEntryOptions
         {

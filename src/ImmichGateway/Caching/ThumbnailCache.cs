@@ -342,6 +342,10 @@ internal sealed class ThumbnailCache(
         {
             return new Image(cached, Hit: true);
         }
+        if (images.IsUnconvertible(key, native.ETag))
+        {
+            return Unconvertible.Instance; // tried moments ago, and the warning logged then
+        }
         var outcome = await CoalesceAsync("convert|" + key, () =>
         {
             try
@@ -354,6 +358,7 @@ internal sealed class ThumbnailCache(
             catch (Exception ex) when (ex is NetVips.VipsException or ArgumentException or TypeInitializationException or DllNotFoundException)
             {
                 CachingLog.ConversionFailed(logger, request.Asset, format.Name, ex.Message);
+                images.MarkUnconvertible(key, native.ETag);
                 Outcome failed = Unconvertible.Instance;
                 return Task.FromResult((failed, failed));
             }

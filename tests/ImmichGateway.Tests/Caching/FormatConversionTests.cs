@@ -158,6 +158,21 @@ public sealed class FormatConversionTests(CacheGateway gateway)
     }
 
     [Fact]
+    public async Task Thumbnail_CachedButUnreadable_IsNotTriedAgainOnEveryRequest()
+    {
+        var asset = AliceAsset();
+        gateway.Immich.ThumbnailServings[asset] = ThumbnailServing.Unreadable;
+
+        var (first, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg");
+        var (second, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?format=jpeg");
+
+        await ProblemAssert.IsProblemAsync(first, HttpStatusCode.NotAcceptable);
+        await ProblemAssert.IsProblemAsync(second, HttpStatusCode.NotAcceptable);
+        Assert.Empty(seen); // the image from the cache, and its failure remembered: no new attempt, no new warning
+        Assert.Single(gateway.Logs.Events, e => e.EventId.Id == 5006 && e.State.GetValueOrDefault("AssetId") == asset);
+    }
+
+    [Fact]
     public async Task Thumbnail_ForwardedWithAFormat_PassesImmichsRefusalThroughUnchanged()
     {
         var asset = AliceAsset();
