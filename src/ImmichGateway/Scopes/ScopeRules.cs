@@ -89,6 +89,6 @@ internal static partial class ScopeRules
     [GeneratedRegex(@"^/(api|bff)/albums/(?<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(/cover-image)?$", RegexOptions.IgnoreCase)]
     private static partial Regex AlbumRoute();
 
-    [GeneratedRegex(@"^(/api/assets/(?<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(/thumbnail|/original|/video/playback)?|/bff/assets/(?<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(/api/assets/(?<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(/thumbnail|/original|/video/playback|/video/stream(/[^/]+){1,3})?|/bff/assets/(?<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))$", RegexOptions.IgnoreCase)]
     private static partial Regex AssetRoute();
 }

@@ -62,6 +62,8 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
     [InlineData("/api/assets/{id}/thumbnail")]
     [InlineData("/api/assets/{id}/original")]
     [InlineData("/api/assets/{id}/video/playback")]
+    [InlineData("/api/assets/{id}/video/stream/9c1f5a3e-2b7d-4e8a-9f10-3c5d7e9a1b2c/0/playlist.m3u8")] // HLS (alpha in Immich 3.1): playlists and segments
+    [InlineData("/api/assets/{id}/video/stream/9c1f5a3e-2b7d-4e8a-9f10-3c5d7e9a1b2c/0/segment-1.ts")]
     public async Task AssetInItsAlbum_Answers(string route)
     {
         var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "GET", route.Replace("{id}", InAlbum));
@@ -75,6 +77,7 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
     [InlineData("/api/assets/{id}/thumbnail")]
     [InlineData("/api/assets/{id}/original")]
     [InlineData("/api/assets/{id}/video/playback")]
+    [InlineData("/api/assets/{id}/video/stream/9c1f5a3e-2b7d-4e8a-9f10-3c5d7e9a1b2c/0/playlist.m3u8")]
     [InlineData("/bff/assets/{id}")]
     public async Task AssetOutsideItsAlbums_Is403_AndOnlyMembershipIsAskedOfImmich(string route)
     {
