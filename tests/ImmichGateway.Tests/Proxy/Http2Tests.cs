@@ -69,10 +69,24 @@ public sealed class Http2Tests
         var (socket, _) = await gateway.ConnectSocketIoOverHttp2Async(TestUsers.AliceKiosk);
         using var _socket = socket;
 
-        gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone));
+        using var kiosk = gateway.CreateHttp2Client(TestUsers.AliceKiosk);
 
+        gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone));
+        // First the reload itself (the file watcher, slow on a loaded machine: a CI run waited longer than 15 s)...
+        var refused = false;
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !refused && DateTime.UtcNow < deadline;)
+        {
+            refused = (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized;
+            if (!refused)
+            {
+                await Task.Delay(100, Cancel); // polling for the reload, not waiting for an expiry
+            }
+        }
+        Assert.True(refused, "the removed key was still accepted after a minute");
+
+        // ...then the socket, closed when the reload was applied.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15)); // the file watcher's reload, not an expiry
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
         var closed = false;
         try
         {
