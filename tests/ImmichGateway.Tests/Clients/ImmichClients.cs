@@ -60,8 +60,12 @@ public static class ImmichClients
             {
                 return;
             }
-            var install = await StartAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], Folder, [], cancel);
-            if (install.ExitCode != 0 || Pinned().Any(p => InstalledVersion(p.Key) != p.Value))
+            CliRun? install = null;
+            for (var attempt = 1; attempt <= 3 && (install is null || install.ExitCode != 0); attempt++)
+            {
+                install = await StartAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], Folder, [], cancel); // the registry may hiccup
+            }
+            if (install!.ExitCode != 0 || Pinned().Any(p => InstalledVersion(p.Key) != p.Value))
             {
                 throw new InvalidOperationException($"`npm ci` in {Folder} did not install what package.json pins:\n{install}");
             }
