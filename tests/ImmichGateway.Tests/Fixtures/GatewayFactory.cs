@@ -14,7 +14,10 @@ namespace ImmichGateway.Tests.Fixtures;
 /// </summary>
 public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly string _usersFile = Path.Combine(Path.GetTempPath(), $"gateway-users-{Guid.NewGuid():N}.json");
+    // In a directory of its own: the JSON file's provider watches the file's whole directory tree, and watching /tmp
+    // (thousands of directories on a busy machine, each an inotify watch, for every gateway alive) can exhaust the
+    // watch limit; a reload then goes unnoticed (a CI run's removed key was still accepted a minute later).
+    private readonly DirectoryInfo _usersDirectory = Directory.CreateTempSubdirectory("gateway-users-");
 
     public FakeImmich Immich { get; private set; } = null!;
 
@@ -23,7 +26,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Settings layered over appsettings.json for this factory (override in a subclass or set before first use).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
-    public string UsersFile => _usersFile;
+    public string UsersFile => Path.Combine(_usersDirectory.FullName, "users.json");
 
     public virtual async ValueTask InitializeAsync()
     {
@@ -45,9 +48,9 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Replaces the watched users file (as an operator editing a mounted file would).</summary>
     public void WriteUsers(IDictionary<string, string?> flatSettings) =>
-        File.WriteAllText(_usersFile, ConfigurationJson.FromFlat(flatSettings));
+        File.WriteAllText(UsersFile, ConfigurationJson.FromFlat(flatSettings));
 
-    public void WriteUsersRaw(string content) => File.WriteAllText(_usersFile, content);
+    public void WriteUsersRaw(string content) => File.WriteAllText(UsersFile, content);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -63,7 +66,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting(key, value);
         }
         builder.ConfigureAppConfiguration(config => config
-            .AddJsonFile(_usersFile, optional: false, reloadOnChange: true)
+            .AddJsonFile(UsersFile, optional: false, reloadOnChange: true)
             .AddInMemoryCollection(Settings)); // test settings win over the users file
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         // The audit writer writes to stdout directly, past Console.Out. In the test process that stdout is shared with
@@ -100,7 +103,10 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await Immich.DisposeAsync();
         }
-        File.Delete(_usersFile);
+        if (Directory.Exists(_usersDirectory.FullName))
+        {
+            _usersDirectory.Delete(recursive: true); // disposed twice by a test that also disposes it itself
+        }
         GC.SuppressFinalize(this);
     }
 }
