@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using ImmichGateway.Tests.Packaging;
 
@@ -118,31 +117,20 @@ public static class ImmichClients
         using (process)
         {
             process.StandardInput.Close();
-            var output = new StringBuilder();
-            var errors = new StringBuilder();
-            var reading = Task.WhenAll(CopyAsync(process.StandardOutput, output), CopyAsync(process.StandardError, errors));
+            var output = process.StandardOutput.ReadToEndAsync(cancel);
+            var errors = process.StandardError.ReadToEndAsync(cancel);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(TimeSpan.FromMinutes(2));
             try
             {
                 await process.WaitForExitAsync(timeout.Token);
-                await reading;
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"`{program} {string.Join(' ', arguments)}` did not finish within 2 minutes:\n{output}\n{errors}");
+                throw new TimeoutException($"`{program} {string.Join(' ', arguments)}` did not finish within 2 minutes:\n{await output}\n{await errors}");
             }
-            return new CliRun(process.ExitCode, output.ToString(), errors.ToString());
-        }
-    }
-
-    private static async Task CopyAsync(StreamReader reader, StringBuilder into)
-    {
-        var text = await reader.ReadToEndAsync();
-        lock (into)
-        {
-            into.Append(text);
+            return new CliRun(process.ExitCode, await output, await errors);
         }
     }
 }

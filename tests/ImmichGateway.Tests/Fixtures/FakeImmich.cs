@@ -572,22 +572,9 @@ public sealed partial class FakeImmich : IAsyncDisposable
 
     private static async Task<(byte[] Kept, long Length, string Sha256)> ReadBodyAsync(HttpRequest request, CancellationToken cancel, int keep = 1 << 20)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var kept = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        long length = 0;
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancel)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-            var room = keep - (int)kept.Length;
-            if (room > 0)
-            {
-                kept.Write(buffer, 0, Math.Min(room, read));
-            }
-            length += read;
-        }
-        return (kept.ToArray(), length, Convert.ToHexStringLower(sha.GetHashAndReset()));
+        await using var body = new HashingReadStream(request.Body, keep);
+        await body.CopyToAsync(Stream.Null, cancel);
+        return (body.Kept, body.Length, body.Sha256);
     }
 
     private void Record(HttpContext context, string? user, byte[] body, long length, string sha)

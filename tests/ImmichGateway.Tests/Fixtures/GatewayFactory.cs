@@ -75,6 +75,24 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services => services.AddSingleton(new AuditOutput(Stream.Null, new object())));
     }
 
+    /// <summary>How long a test waits for an edit of the users file to take effect.</summary>
+    public static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(15);
+
+    /// <summary>Whether <paramref name="condition"/> comes true within <see cref="ReloadDeadline"/> (polled).</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + ReloadDeadline;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(100, TestContext.Current.CancellationToken); // polling for the file watcher, not waiting for an expiry
+        }
+        return false;
+    }
+
     /// <summary>A client that authenticates as <paramref name="client"/> (its key in x-api-key).</summary>
     public HttpClient CreateClient(TestClient client)
     {

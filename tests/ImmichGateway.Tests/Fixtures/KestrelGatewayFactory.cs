@@ -38,6 +38,26 @@ public class KestrelGatewayFactory : GatewayFactory
         return socket;
     }
 
+    /// <summary>Whether the gateway closes or cuts <paramref name="socket"/> within <see cref="GatewayFactory.ReloadDeadline"/>.</summary>
+    public static async Task<bool> ReceiveUntilClosedAsync(ClientWebSocket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(ReloadDeadline);
+        try
+        {
+            var result = await socket.ReceiveAsync(new byte[4096], timeout.Token);
+            return result.MessageType == WebSocketMessageType.Close;
+        }
+        catch (WebSocketException)
+        {
+            return true; // the connection (or the HTTP/2 stream) was cut
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<string> ReceiveTextAsync(ClientWebSocket socket)
     {
         var buffer = new byte[16 * 1024];

@@ -9,7 +9,6 @@ namespace ImmichGateway.Tests.Keys;
 public sealed class ConfigurationReloadTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task RemovedClientKey_StopsWorking_ClosesItsWebSockets_AndLeavesOtherClientsAlone()
@@ -22,8 +21,8 @@ public sealed class ConfigurationReloadTests
         using var phoneSocket = await gateway.ConnectSocketIoAsync(TestUsers.AlicePhone);
 
         gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone, TestUsers.BobFrame));
-        var kioskRefused = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
-        var closed = await ReceiveUntilClosedAsync(socket);
+        var kioskRefused = await GatewayFactory.EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+        var closed = await KestrelGatewayFactory.ReceiveUntilClosedAsync(socket);
 
         Assert.True(kioskRefused, "the removed key was still accepted");
         Assert.True(closed, "the removed client's WebSocket stayed open");
@@ -31,7 +30,7 @@ public sealed class ConfigurationReloadTests
         await phoneSocket.SendAsync(Encoding.UTF8.GetBytes("still-here"), WebSocketMessageType.Text, true, Cancel);
         Assert.Equal("still-here", await KestrelGatewayFactory.ReceiveTextAsync(phoneSocket));
         // Logged just after the sockets are aborted, so it may trail the close the client saw.
-        Assert.True(await EventuallyAsync(() => Task.FromResult(
+        Assert.True(await GatewayFactory.EventuallyAsync(() => Task.FromResult(
             gateway.Logs.Events.Any(e => e.EventId.Id == 3003 && e.State.GetValueOrDefault("Client") == "kiosk"))), "the closing was not logged");
     }
 
@@ -42,10 +41,10 @@ public sealed class ConfigurationReloadTests
         await gateway.InitializeAsync();
         gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone));
         using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
-        await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+        await GatewayFactory.EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
 
         gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone, TestUsers.AliceKiosk));
-        var accepted = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.OK);
+        var accepted = await GatewayFactory.EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.OK);
 
         Assert.True(accepted);
     }
@@ -86,7 +85,7 @@ public sealed class ConfigurationReloadTests
         {
             gateway.WriteUsers(settings);
         }
-        var rejected = await EventuallyAsync(() => Task.FromResult(gateway.Logs.Events.Any(e => e.EventId.Id == 3002)));
+        var rejected = await GatewayFactory.EventuallyAsync(() => Task.FromResult(gateway.Logs.Events.Any(e => e.EventId.Id == 3002)));
 
         Assert.True(rejected, "the bad edit was not reported");
         Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode);
@@ -104,7 +103,7 @@ public sealed class ConfigurationReloadTests
         Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode);
 
         gateway.WriteUsers(new Dictionary<string, string?>()); // parses, and declares nobody: the operator revoked everyone
-        var refused = await EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+        var refused = await GatewayFactory.EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
         var before = gateway.Immich.Requests.Count;
         var again = await kiosk.GetAsync("/api/albums", Cancel);
 
@@ -113,38 +112,5 @@ public sealed class ConfigurationReloadTests
         Assert.Equal(before, gateway.Immich.Requests.Count);
         Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 3004 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
         Assert.DoesNotContain(gateway.Logs.Events, e => e.EventId.Id == 3002);
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + ReloadDeadline;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-            await Task.Delay(100, Cancel); // polling for the file watcher, not waiting for an expiry
-        }
-        return false;
-    }
-
-    private static async Task<bool> ReceiveUntilClosedAsync(ClientWebSocket socket)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(ReloadDeadline);
-        try
-        {
-            var result = await socket.ReceiveAsync(new byte[4096], timeout.Token);
-            return result.MessageType == WebSocketMessageType.Close;
-        }
-        catch (WebSocketException)
-        {
-            return true; // the connection was cut
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
