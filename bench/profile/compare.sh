@@ -29,7 +29,8 @@ esac
 for tool in perf wrk curl python3; do command -v $tool >/dev/null || { echo "$tool is not installed" >&2; exit 1; }; done
 mkdir -p "$OUT"
 
-dotnet build "$ROOT/src/ImmichGateway/ImmichGateway.csproj" -c Release --artifacts-path "$ART/profile" -nologo -clp:ErrorsOnly >"$OUT/build.txt"
+source "$ROOT/bench/profile/common.sh"
+build_gateway
 if [[ $MODE == hit ]]; then
     dotnet build "$ROOT/bench/cache/CacheBench/CacheBench.csproj" -c Release --artifacts-path "$ART/bench" -nologo -clp:ErrorsOnly >>"$OUT/build.txt"
 else
@@ -37,12 +38,7 @@ else
     dotnet build "$ROOT/bench/BareYarp/BareYarp.csproj" -c Release --artifacts-path "$ART/bench" -nologo -clp:ErrorsOnly >>"$OUT/build.txt"
 fi
 
-IMMICH_KEY="profile-immich-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-CLIENT_KEY="igw_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-CLIENT_SHA=$(printf '%s' "$CLIENT_KEY" | sha256sum | cut -d' ' -f1)
 PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0"   # JIT-compiled code gets names in perf's output
-pids=()
-trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 if [[ $MODE == hit ]]; then
     (cd "$ART/bench/bin/CacheBench/release" && exec dotnet Bench.Cache.dll upstream --urls "http://$HOST:$PORT_UP" "--Bench:ApiKey=$IMMICH_KEY") \
         >"$OUT/upstream.log" 2>&1 & pids+=($!)
@@ -55,11 +51,7 @@ else
         "--Upstream:BaseUrl=http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY") >"$OUT/baseline.log" 2>&1 & pids+=($!)
 fi
 BASE_PID=$!
-(cd "$ART/profile/bin/ImmichGateway/release" && exec env $PERF_ENV ASPNETCORE_ENVIRONMENT=Production "Immich__BaseUrl=http://$HOST:$PORT_UP" \
-    "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY" "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA" \
-    Gateway__RateLimit__PermitLimit=1000000000 Gateway__RateLimit__TokensPerSecond=1000000000 "ASPNETCORE_URLS=http://$HOST:$PORT_GW" \
-    ${PROFILE_GATEWAY_ENV:-} dotnet ImmichGateway.dll) >"$OUT/gateway.log" 2>&1 & pids+=($!)
-GATEWAY_PID=$!
+start_gateway "$PORT_UP" "$PORT_GW" $PERF_ENV ${PROFILE_GATEWAY_ENV:-}
 for port in $PORT_BASE $PORT_GW; do
     for _ in $(seq 300); do
         [[ $(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://$HOST:$port/" || true) != 000 ]] && break

@@ -20,24 +20,14 @@ ENDPOINT=${1:-json}
 for tool in perf wrk python3; do command -v $tool >/dev/null || { echo "$tool is not installed" >&2; exit 1; }; done
 mkdir -p "$OUT"
 
-dotnet build "$ROOT/src/ImmichGateway/ImmichGateway.csproj" -c Release --artifacts-path "$ART/profile" -nologo -clp:ErrorsOnly >"$OUT/build.txt"
+source "$ROOT/bench/profile/common.sh"
+build_gateway
 dotnet build "$ROOT/bench/Upstream/Upstream.csproj" -c Release --artifacts-path "$ART/bench" -nologo -clp:ErrorsOnly >>"$OUT/build.txt"
-
-IMMICH_KEY="profile-immich-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-CLIENT_KEY="igw_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-CLIENT_SHA=$(printf '%s' "$CLIENT_KEY" | sha256sum | cut -d' ' -f1)
-pids=()
-trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 (cd "$ART/bench/bin/Upstream/release" && exec dotnet Bench.Upstream.dll --urls "http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY") \
     >"$OUT/upstream.log" 2>&1 & pids+=($!)
 # Perf map: JIT-compiled code gets names; no ReadyToRun, so framework code is JIT-compiled (and named) too;
 # no W^X double mapping, which perf cannot attribute.
-(cd "$ART/profile/bin/ImmichGateway/release" && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 \
-    ASPNETCORE_ENVIRONMENT=Production "Immich__BaseUrl=http://$HOST:$PORT_UP" "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY" \
-    "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA" Gateway__RateLimit__PermitLimit=1000000000 \
-    Gateway__RateLimit__TokensPerSecond=1000000000 "ASPNETCORE_URLS=http://$HOST:$PORT_GW" ${PROFILE_GATEWAY_ENV:-} dotnet ImmichGateway.dll) \
-    >"$OUT/gateway.log" 2>&1 & pids+=($!)
-GATEWAY_PID=$!
+start_gateway "$PORT_UP" "$PORT_GW" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 ${PROFILE_GATEWAY_ENV:-}
 for _ in $(seq 300); do
     [[ $(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://$HOST:$PORT_GW/api/server/ping" || true) != 000 ]] && break
     sleep 0.1
