@@ -46,6 +46,10 @@ file sealed class ErrorResult(ImmichException error) : IResult
         {
             httpContext.Response.Headers[name] = values;
         }
-        return httpContext.Response.Body.WriteAsync(error.Body, httpContext.RequestAborted).AsTask();
+        // A 304 (Immich's answer to a conditional request) has no body, and Kestrel refuses a write to one, even an
+        // empty write; over HTTP/2 it resets the stream.
+        return error.Body.Length == 0
+            ? Task.CompletedTask
+            : httpContext.Response.Body.WriteAsync(error.Body, httpContext.RequestAborted).AsTask();
     }
 }
