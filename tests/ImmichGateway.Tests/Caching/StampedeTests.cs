@@ -34,9 +34,16 @@ public sealed class StampedeTests(CacheGateway gateway)
         using var alice = gateway.CreateClient(TestUsers.AliceKiosk);
         using var bob = gateway.CreateClient(TestUsers.BobFrame);
         var before = gateway.Immich.Requests.Count;
+        // Immich holds its answers until both fetches have reached it: were Bob's stored first, Alice's later requests
+        // would be hits and Immich would never see her (a clean-clone CI run had that order).
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Immich.ThumbnailGates[other] = gate;
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 50)
+        var pending = Task.WhenAll(Enumerable.Range(0, 50)
             .Select(i => (i % 2 == 0 ? alice : bob).GetAsync($"/api/assets/{other}/thumbnail?size=preview", TestContext.Current.CancellationToken)));
+        await CacheGateway.WaitUntilAsync(() => gateway.Immich.RequestsSince(before).Thumbnails().Count == 2, "the two fetches never reached Immich");
+        gate.SetResult();
+        var responses = await pending;
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var seen = gateway.Immich.RequestsSince(before).Thumbnails();
