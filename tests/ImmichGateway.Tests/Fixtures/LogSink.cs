@@ -32,7 +32,9 @@ public sealed class LogSink : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value?.ToString())
                 : new Dictionary<string, string?>();
-            sink._events.Enqueue(new LogEvent(category, logLevel, eventId, formatter(state, exception), values, exception?.ToString()));
+            var message = formatter(state, exception);
+            sink._events.Enqueue(new LogEvent(category, logLevel, eventId, message, values, exception?.ToString()));
+            NoExceptionEscapesAttribute.Observe(category, logLevel, message, exception?.ToString());
         }
     }
 }
