@@ -18,6 +18,9 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long after a failed connection attempt the next one starts.</summary>
+    private static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(1);
+
     private readonly string? _connectionString;
     private readonly CachingOptions _options;
     private readonly CacheMetrics _metrics;
@@ -29,6 +32,8 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private long _skipUntil;
     private long _nextLog;
     private int _connecting;
+    private int _subscribed;
+    private readonly CancellationTokenSource _disposed = new();
 
     /// <param name="tracing">
     /// Registered only while tracing is on (<c>AddObservability</c>). The instrumentation finds a multiplexer in DI
@@ -82,46 +87,81 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     private async Task ConnectAsync()
     {
-        try
+        var configuration = ConfigurationOptions.Parse(_connectionString!);
+        var timeout = (int)Math.Ceiling(_options.RedisTimeout.TotalMilliseconds);
+        configuration.AbortOnConnectFail = false;              // keep trying in the background
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;  // while disconnected, fail at once instead of queueing
+        configuration.AsyncTimeout = timeout;
+        configuration.SyncTimeout = timeout;
+        configuration.ConnectTimeout = Math.Max(timeout, 1000);
+        configuration.ReconnectRetryPolicy = new LinearRetry(500);
+        configuration.ClientName ??= "immich-gateway";
+        ConnectionMultiplexer multiplexer;
+        while (true)
         {
-            var configuration = ConfigurationOptions.Parse(_connectionString!);
-            var timeout = (int)Math.Ceiling(_options.RedisTimeout.TotalMilliseconds);
-            configuration.AbortOnConnectFail = false;              // keep trying in the background
-            configuration.BacklogPolicy = BacklogPolicy.FailFast;  // while disconnected, fail at once instead of queueing
-            configuration.AsyncTimeout = timeout;
-            configuration.SyncTimeout = timeout;
-            configuration.ConnectTimeout = Math.Max(timeout, 1000);
-            configuration.ReconnectRetryPolicy = new LinearRetry(500);
-            configuration.ClientName ??= "immich-gateway";
-            var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
-            _tracing?.AddConnection(multiplexer); // before any command of ours; disposed with the tracer provider
-            multiplexer.ConnectionFailed += (_, e) =>
+            try
             {
-                if (e.ConnectionType == ConnectionType.Interactive && ShouldLog())
+                // Returns disconnected when Redis is not there yet (AbortOnConnectFail = false) and reconnects by
+                // itself from then on; a throw is rarer (a name that does not resolve) and is tried again here.
+                multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+                break;
+            }
+            catch (Exception ex) when (ex is RedisException or System.Net.Sockets.SocketException or ArgumentException)
+            {
+                Failed("connect", ex);
+                try
                 {
-                    CachingLog.RedisConnectionLost(_logger, e.FailureType.ToString());
+                    await Task.Delay(ReconnectInterval, _disposed.Token);
                 }
-            };
-            multiplexer.ConnectionRestored += (_, e) =>
-            {
-                if (e.ConnectionType == ConnectionType.Interactive)
+                catch (OperationCanceledException)
                 {
-                    CachingLog.RedisConnected(_logger, e.EndPoint?.ToString() ?? "?");
-                    Connected?.Invoke();
+                    return;
                 }
-            };
-            await multiplexer.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnMessage(message));
-            _multiplexer = multiplexer;
-            if (multiplexer.IsConnected)
-            {
-                CachingLog.RedisConnected(_logger, string.Join(",", multiplexer.GetEndPoints().Select(e => e.ToString())));
-                Connected?.Invoke();
             }
         }
-        catch (Exception ex)
+        _tracing?.AddConnection(multiplexer); // before any command of ours; disposed with the tracer provider
+        multiplexer.ConnectionFailed += (_, e) =>
         {
-            Failed("connect", ex);
+            if (e.ConnectionType == ConnectionType.Interactive && ShouldLog())
+            {
+                CachingLog.RedisConnectionLost(_logger, e.FailureType.ToString());
+            }
+        };
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                _ = OnConnectedAsync(multiplexer, e.EndPoint?.ToString() ?? "?");
+            }
+        };
+        _multiplexer = multiplexer;
+        if (multiplexer.IsConnected)
+        {
+            await OnConnectedAsync(multiplexer, string.Join(",", multiplexer.GetEndPoints().Select(e => e.ToString())));
         }
+    }
+
+    /// <summary>
+    /// Redis answers (for the first time, or again). The invalidation channel is subscribed to once; Redis'
+    /// client renews the subscription after every reconnection. A first connection made after start-up (Redis was
+    /// down then, or slow to answer) subscribes here, not at connect time, when it would have failed.
+    /// </summary>
+    private async Task OnConnectedAsync(ConnectionMultiplexer multiplexer, string endPoint)
+    {
+        CachingLog.RedisConnected(_logger, endPoint);
+        if (Interlocked.Exchange(ref _subscribed, 1) == 0)
+        {
+            try
+            {
+                await multiplexer.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnMessage(message));
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Volatile.Write(ref _subscribed, 0); // tried again on the next reconnection
+                Failed("subscribe", ex);
+            }
+        }
+        Connected?.Invoke();
     }
 
     private void OnMessage(RedisValue message)
@@ -199,6 +239,7 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync(); // not disposed: the container and the host may both dispose this
         if (_multiplexer is { } multiplexer)
         {
             await multiplexer.DisposeAsync();

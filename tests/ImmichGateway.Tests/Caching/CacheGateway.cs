@@ -30,11 +30,14 @@ public class CacheGateway : GatewayFactory
 
     public string Prefix { get; } = $"igw-test-{Guid.NewGuid():N}:";
 
+    /// <summary>False: the gateway starts with its Redis not yet there (<see cref="RedisServer.StartAsync"/> brings it up).</summary>
+    public bool RedisUpAtStart { get; init; } = true;
+
     public override async ValueTask InitializeAsync()
     {
         if (_ownsRedis)
         {
-            Redis = await RedisServer.StartNewAsync();
+            Redis = RedisUpAtStart ? await RedisServer.StartNewAsync() : RedisServer.OnFreePort();
         }
         Settings["ConnectionStrings:Redis"] = Redis.ConnectionString;
         Settings["Caching:KeyPrefix"] = Prefix;
@@ -44,7 +47,10 @@ public class CacheGateway : GatewayFactory
         await base.InitializeAsync();
         var redis = Services.GetRequiredService<RedisConnection>();
         redis.EnsureConnecting();
-        await WaitUntilAsync(() => redis.IsConnected, "the gateway never connected to Redis");
+        if (RedisUpAtStart)
+        {
+            await WaitUntilAsync(() => redis.IsConnected, "the gateway never connected to Redis");
+        }
     }
 
     /// <summary>Sends a request; the response (buffered) and every request the fake received meanwhile.</summary>

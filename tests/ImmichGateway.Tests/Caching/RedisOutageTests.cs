@@ -50,6 +50,31 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
+    public async Task RedisDownAtStartUp_RequestsAreServedWithoutIt_AndTheCacheUsesItOnceItIsUp()
+    {
+        await using var gateway = new CacheGateway { RedisUpAtStart = false };
+        await gateway.InitializeAsync();
+        var connection = gateway.Services.GetRequiredService<RedisConnection>();
+        await gateway.GetAsync(TestUsers.AliceKiosk, "/api/albums"); // a first request, which takes its time, that needs no cache
+
+        var (first, firstSeen, firstTime) = await TimedGetAsync(gateway, TestUsers.AliceKiosk, NewAsset(gateway));
+        var (statistics, _) = await gateway.GetAsync(TestUsers.AdaCli, "/api/server/statistics");
+
+        Assert.Equal((HttpStatusCode.OK, "miss", 1), (first.StatusCode, first.XCache(), firstSeen.Count));
+        Assert.True(firstTime < Stall, $"a request took {firstTime}");
+        Assert.Equal(HttpStatusCode.OK, statistics.StatusCode);
+        Assert.False(connection.IsConnected);
+
+        await gateway.Redis.StartAsync();
+        await CacheGateway.WaitUntilAsync(() => connection.IsConnected, "the gateway never connected once Redis was up");
+        var later = NewAsset(gateway);
+        var (stored, _) = await gateway.GetAsync(TestUsers.AliceKiosk, Url(later));
+
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        await CacheGateway.WaitUntilAsync(async () => await gateway.ImageKeysAsync(later) == 1, "the cache never wrote to Redis");
+    }
+
+    [Fact]
     public async Task RedisHanging_EachRequestWaitsAtMostTheRedisTimeout()
     {
         await using var gateway = new CacheGateway();

@@ -27,6 +27,9 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server on a free port, not started: nothing answers there until <see cref="StartAsync"/>.</summary>
+    public static RedisServer OnFreePort() => new(FreePort());
+
     public async Task StartAsync()
     {
         var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

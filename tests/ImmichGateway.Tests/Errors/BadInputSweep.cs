@@ -7,15 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ImmichGateway.Tests.Errors;
 
-/// <summary>The sweep's own gateway and fake (so what reached Immich is exactly the sweep's), with rate limits out of the way.</summary>
+/// <summary>The sweep's own gateway and fake (so what reached Immich is exactly the sweep's), with rate limits out of the way (as every test gateway's).</summary>
 public sealed class SweepGateway : GatewayFactory
 {
     public SweepGateway()
     {
-        Settings["Gateway:RateLimit:PermitLimit"] = "1000000";
-        Settings["Gateway:RateLimit:TokensPerSecond"] = "1000000";
-        Settings["Gateway:RateLimit:AnonymousPermitLimit"] = "1000000";
-        Settings["Gateway:RateLimit:AnonymousTokensPerSecond"] = "1000000";
         // Errors are what the sweep reads from the logs; Debug logging would take most of its time.
         foreach (var category in new[] { "Default", "Microsoft.AspNetCore", "Yarp", "System.Net.Http.HttpClient", "Polly" })
         {

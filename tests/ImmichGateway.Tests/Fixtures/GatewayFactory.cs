@@ -23,8 +23,18 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public LogSink Logs { get; } = new();
 
-    /// <summary>Settings layered over appsettings.json for this factory (override in a subclass or set before first use).</summary>
-    public Dictionary<string, string?> Settings { get; } = new();
+    /// <summary>
+    /// Settings layered over appsettings.json for this factory (override in a subclass or set before first use).
+    /// The default rate limits are lifted: a shared gateway serves many tests, and its anonymous bucket (60) ran dry
+    /// in a run that happened to put the refusal tests first. Tests of the limits set their own.
+    /// </summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Gateway:RateLimit:PermitLimit"] = "1000000",
+        ["Gateway:RateLimit:TokensPerSecond"] = "1000000",
+        ["Gateway:RateLimit:AnonymousPermitLimit"] = "1000000",
+        ["Gateway:RateLimit:AnonymousTokensPerSecond"] = "1000000",
+    };
 
     public string UsersFile => Path.Combine(_usersDirectory.FullName, "users.json");
 

@@ -72,9 +72,10 @@ public sealed class ReadOnlyRoutesAndRateLimitTests(ScopedGateway gateway) : ICl
         }
         var (phone, _) = await gateway.SendAsync(TestUsers.AlicePhone, "GET", "/api/users/me");
 
-        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK)); // the bucket holds 3; it refills 1/s, slower than this loop
+        // The bucket holds 3 and refills 1/s: a token may come back while the loop runs on a slow machine.
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(3));
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
-        Assert.Equal(3, reachedImmich);
+        Assert.Equal(statuses.Count(s => s == HttpStatusCode.OK), reachedImmich); // a refusal never reaches Immich
         Assert.Equal(HttpStatusCode.OK, phone.StatusCode); // same user, another client: not starved
     }
 }
