@@ -134,16 +134,9 @@ wait_ready() {
     die "$name did not answer on port $port within 30 s"
 }
 
-GW_ENV=(
-    ASPNETCORE_ENVIRONMENT=Production
-    "Immich__BaseUrl=http://$HOST:$PORT_UP"
-    "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY"
-    "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA"
-    # Per-client rate limits (Gateway:RateLimit) would answer wrk with 429s; set them out of reach, so the limiter
-    # still runs (and costs what it costs) but never rejects. Ignored by gateway versions without rate limits.
-    Gateway__RateLimit__PermitLimit=1000000000
-    Gateway__RateLimit__TokensPerSecond=1000000000
-)
+source "$ROOT/bench/gateway-env.sh"
+gateway_env "http://$HOST:$PORT_UP" "$IMMICH_KEY" "$CLIENT_SHA"
+GW_ENV=("${GATEWAY_ENV[@]}")
 log "starting upstream :$PORT_UP, bare YARP :$PORT_YARP, gateway :$PORT_GW (default logging), gateway :$PORT_GW_QUIET (audit log off)"
 start upstream "$UP_DIR" dotnet Bench.Upstream.dll --urls "http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY"
 start bareyarp "$YARP_DIR" env ASPNETCORE_ENVIRONMENT=Production dotnet Bench.BareYarp.dll --urls "http://$HOST:$PORT_YARP" \

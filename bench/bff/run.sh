@@ -23,11 +23,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 DELAY_MS=$DELAY_MS dotnet "$OUT/upstream-bin/Bench.BffUpstream.dll" --urls "http://127.0.0.1:$UP" & pids+=($!)
-Immich__BaseUrl="http://127.0.0.1:$UP" \
-Gateway__Users__bench__ImmichApiKey="$IMMICH_KEY" \
-Gateway__Users__bench__Clients__wrk__KeySha256="$HASH" \
-Gateway__RateLimit__PermitLimit=1000000 Gateway__RateLimit__TokensPerSecond=1000000 \
-ASPNETCORE_URLS="http://127.0.0.1:$GW" ASPNETCORE_ENVIRONMENT=Production \
+source bench/gateway-env.sh
+gateway_env "http://127.0.0.1:$UP" "$IMMICH_KEY" "$HASH"
+env "${GATEWAY_ENV[@]}" ASPNETCORE_URLS="http://127.0.0.1:$GW" \
   dotnet "$OUT/gateway-bin/ImmichGateway.dll" > "$OUT/gateway.log" 2>&1 & pids+=($!)
 
 for port in $UP $GW; do # up when it answers anything at all

@@ -87,13 +87,9 @@ log "starting redis :$PORT_REDIS, upstream :$PORT_UP (${DELAY_MS} ms), ceiling :
 start redis "$OUT" redis-server --port "$PORT_REDIS" --bind "$HOST" --save "" --appendonly no
 start upstream "$BENCH_DIR" dotnet Bench.Cache.dll upstream --urls "http://$HOST:$PORT_UP" "--Bench:DelayMs=$DELAY_MS" "--Bench:ApiKey=$IMMICH_KEY"
 start ceiling "$BENCH_DIR" dotnet Bench.Cache.dll ceiling --urls "http://$HOST:$PORT_CEIL"
-GW_ENV=(
-    ASPNETCORE_ENVIRONMENT=Production "ASPNETCORE_URLS=http://$HOST:$PORT_GW"
-    "Immich__BaseUrl=http://$HOST:$PORT_UP" "ConnectionStrings__Redis=$HOST:$PORT_REDIS"
-    "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY" "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA"
-    # the load generator is one client key: lift its rate limit, or most answers would be 429s
-    "Gateway__RateLimit__PermitLimit=100000000" "Gateway__RateLimit__TokensPerSecond=100000000"
-)
+source "$ROOT/bench/gateway-env.sh"
+gateway_env "http://$HOST:$PORT_UP" "$IMMICH_KEY" "$CLIENT_SHA"
+GW_ENV=("${GATEWAY_ENV[@]}" "ASPNETCORE_URLS=http://$HOST:$PORT_GW" "ConnectionStrings__Redis=$HOST:$PORT_REDIS")
 [[ $AUDIT == off ]] && GW_ENV+=("Logging__LogLevel__ImmichGateway.Audit=Warning")
 start gateway "$GW_DIR" env "${GW_ENV[@]}" dotnet ImmichGateway.dll
 start nginx "$OUT" nginx -p "$OUT/nginx" -c "$OUT/nginx.conf" -g "daemon off;"

@@ -1,6 +1,8 @@
 # Sourced by bench/profile/run.sh and compare.sh: what both need to start a gateway under the profiler.
 # Expects ROOT, OUT, ART and HOST to be set.
 
+source "$ROOT/bench/gateway-env.sh"
+
 # Throw-away keys for the one bench user and its one client (the gateway stores only the client key's SHA-256).
 IMMICH_KEY="profile-immich-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 CLIENT_KEY="igw_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
@@ -21,10 +23,9 @@ build_gateway() {
 start_gateway() {
     local upstream=$1 port=$2
     shift 2
-    (cd "$ART/profile/bin/ImmichGateway/release" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production \
-        "Immich__BaseUrl=http://$HOST:$upstream" "Gateway__Users__bench__ImmichApiKey=$IMMICH_KEY" \
-        "Gateway__Users__bench__Clients__wrk__KeySha256=$CLIENT_SHA" Gateway__RateLimit__PermitLimit=1000000000 \
-        Gateway__RateLimit__TokensPerSecond=1000000000 "ASPNETCORE_URLS=http://$HOST:$port" dotnet ImmichGateway.dll) \
+    gateway_env "http://$HOST:$upstream" "$IMMICH_KEY" "$CLIENT_SHA"
+    (cd "$ART/profile/bin/ImmichGateway/release" && exec env "$@" "${GATEWAY_ENV[@]}" \
+        "ASPNETCORE_URLS=http://$HOST:$port" dotnet ImmichGateway.dll) \
         >"$OUT/gateway.log" 2>&1 &
     GATEWAY_PID=$!
     pids+=("$GATEWAY_PID")
