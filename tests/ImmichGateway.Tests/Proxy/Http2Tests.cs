@@ -40,6 +40,33 @@ public sealed class Http2Tests
     }
 
     [Fact]
+    public async Task Upload_OfADuplicate_OverHttp2_GetsImmichsEarlyAnswerBeforeTheBodyIsSent()
+    {
+        await using var gateway = new Http2GatewayFactory();
+        await gateway.InitializeAsync();
+        using var http = gateway.CreateHttp2Client(TestUsers.AdaCli);
+        using var form = new MultipartFormDataContent();
+        var file = new StreamContent(new GeneratedStream(64L * 1024 * 1024, seed: 12));
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "assetData", "again.jpg");
+        var marker = Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/assets?marker={marker}")
+        {
+            Content = form,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Add("x-immich-checksum", FakeImmich.KnownChecksum);
+
+        using var response = await http.SendAsync(request, Cancel);
+
+        // Immich answers before it reads the body; the stream is then ended for the rest of the upload, not failed.
+        Assert.Equal((HttpVersion.Version20, HttpStatusCode.OK), (response.Version, response.StatusCode));
+        Assert.Contains("\"status\":\"duplicate\"", await response.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(-1, Assert.Single(gateway.Immich.RequestsMatching(marker)).BodyLength); // Immich answered unread
+    }
+
+    [Fact]
     public async Task SocketIo_OverHttp2_IsProxiedWithTheUsersKeyAndEchoes()
     {
         await using var gateway = new Http2GatewayFactory();
