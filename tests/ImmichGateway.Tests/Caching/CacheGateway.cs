@@ -118,6 +118,13 @@ public class CacheGateway : GatewayFactory
         }
     }
 
+    /// <summary>
+    /// Returns once every Redis command the gateway has sent so far has been answered to it (a key seen in Redis may
+    /// still have its reply on the way): a PING on the gateway's own connection, whose replies come in order.
+    /// </summary>
+    public Task RedisAnsweredAsync() =>
+        Services.GetRequiredService<RedisConnection>().RunAsync("test-ping", db => db.PingAsync(), TimeSpan.Zero);
+
     /// <summary>How many image keys Redis holds for the asset (every size and format).</summary>
     public Task<int> ImageKeysAsync(string asset) => Redis.CountKeysAsync($"{Prefix}img:{Guid.Parse(asset):N}:*");
 

@@ -30,6 +30,7 @@ public sealed class RedisTracingTests
 
         var (miss, _) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail");
         await CacheGateway.WaitUntilAsync(async () => await gateway.ImageKeysAsync(asset) > 0, "the thumbnail was never stored in Redis");
+        await gateway.RedisAnsweredAsync(); // the write's reply reached the gateway: its span is complete
         await gateway.DisposeAsync(); // the instrumentation makes its spans on a background thread: disposing flushes them
 
         Assert.Equal((HttpStatusCode.OK, "miss"), (miss.StatusCode, miss.XCache()));
@@ -68,6 +69,7 @@ public sealed class RedisTracingTests
         };
         await gateway.SendAsync(TestUsers.AliceKiosk, favorite);                                // eviction and its message
         await CacheGateway.WaitUntilAsync(async () => await gateway.ImageKeysAsync(asset) == 0, "the images were never evicted");
+        await gateway.RedisAnsweredAsync(); // the background writes (access records) have their spans
         await gateway.DisposeAsync();
 
         var spans = gateway.Spans.ToList();
