@@ -32,7 +32,7 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private long _skipUntil;
     private long _nextLog;
     private int _connecting;
-    private int _subscribed;
+    private int _subscribed; // 0 not yet, 1 subscribing, 2 subscribed
     private readonly CancellationTokenSource _disposed = new();
 
     /// <param name="tracing">
@@ -57,6 +57,9 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     public bool IsConfigured => _connectionString is not null;
 
     public bool IsConnected => _multiplexer?.IsConnected == true;
+
+    /// <summary>Other replicas' invalidations reach this one (its subscription to their channel is in place).</summary>
+    public bool IsSubscribed => Volatile.Read(ref _subscribed) == 2;
 
     /// <summary>An invalidation published by another replica (the payload <see cref="PublishAsync"/> was given).</summary>
     public event Action<string>? MessageReceived;
@@ -142,26 +145,42 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
-    /// Redis answers (for the first time, or again). The invalidation channel is subscribed to once; Redis'
-    /// client renews the subscription after every reconnection. A first connection made after start-up (Redis was
-    /// down then, or slow to answer) subscribes here, not at connect time, when it would have failed.
+    /// Redis answers (for the first time, or again). The invalidation channel is subscribed to once (Redis' client
+    /// renews the subscription after every reconnection), here rather than at connect time: a first connection made
+    /// after start-up (Redis was down then, or slow to answer) could not have subscribed then.
     /// </summary>
-    private async Task OnConnectedAsync(ConnectionMultiplexer multiplexer, string endPoint)
+    private Task OnConnectedAsync(ConnectionMultiplexer multiplexer, string endPoint)
     {
         CachingLog.RedisConnected(_logger, endPoint);
-        if (Interlocked.Exchange(ref _subscribed, 1) == 0)
+        var subscribing = Interlocked.Exchange(ref _subscribed, 1) == 0 ? SubscribeAsync(multiplexer) : Task.CompletedTask;
+        Connected?.Invoke();
+        return subscribing;
+    }
+
+    /// <summary>Subscribes to the invalidation channel, trying again every <see cref="ReconnectInterval"/> until it works.</summary>
+    private async Task SubscribeAsync(ConnectionMultiplexer multiplexer)
+    {
+        while (true)
         {
             try
             {
                 await multiplexer.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnMessage(message));
+                Volatile.Write(ref _subscribed, 2);
+                return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
-                Volatile.Write(ref _subscribed, 0); // tried again on the next reconnection
                 Failed("subscribe", ex);
             }
+            try
+            {
+                await Task.Delay(ReconnectInterval, _disposed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        Connected?.Invoke();
     }
 
     private void OnMessage(RedisValue message)

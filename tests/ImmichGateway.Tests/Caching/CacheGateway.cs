@@ -49,7 +49,7 @@ public class CacheGateway : GatewayFactory
         redis.EnsureConnecting();
         if (RedisUpAtStart)
         {
-            await WaitUntilAsync(() => redis.IsConnected, "the gateway never connected to Redis");
+            await WaitUntilAsync(() => redis.IsConnected && redis.IsSubscribed, "the gateway never connected to Redis");
         }
     }
 

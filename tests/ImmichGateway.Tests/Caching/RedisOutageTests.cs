@@ -74,6 +74,7 @@ public sealed class RedisOutageTests
         await CacheGateway.WaitUntilAsync(async () => await gateway.ImageKeysAsync(later) == 1, "the cache never wrote to Redis");
         await CacheGateway.WaitUntilAsync(async () => await gateway.Redis.SendAsync("PUBSUB", "CHANNELS", $"{gateway.Prefix}*") == "*1",
             "the gateway never subscribed to the invalidation channel"); // how other replicas' evictions reach it
+        Assert.True(connection.IsSubscribed);
     }
 
     [Fact]
