@@ -105,11 +105,11 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
             try
             {
                 // Returns disconnected when Redis is not there yet (AbortOnConnectFail = false) and reconnects by
-                // itself from then on; a throw is rarer (a name that does not resolve) and is tried again here.
+                // itself from then on; a throw is rarer, and is logged and tried again here (nothing else would see it).
                 multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
                 break;
             }
-            catch (Exception ex) when (ex is RedisException or System.Net.Sockets.SocketException or ArgumentException)
+            catch (Exception ex)
             {
                 Failed("connect", ex);
                 try
