@@ -9,7 +9,7 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace ImmichGateway.Scopes;
 
 /// <summary>
-/// On proxied routes, narrows what an album-scoped client sees: <c>GET /api/albums</c> lists only its albums, and
+/// On proxied routes, narrows what an album-scoped client sees: <c>GET /api/albums</c> (and <c>HEAD</c>) lists only its albums, and
 /// <c>POST /api/search/metadata</c> searches only inside them.
 /// </summary>
 internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
@@ -33,7 +33,8 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
     }
 
     private static bool IsAlbumList(HttpRequest request) =>
-        HttpMethods.IsGet(request.Method) && request.Path.Value?.TrimEnd('/').Equals("/api/albums", StringComparison.OrdinalIgnoreCase) == true;
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) &&
+        request.Path.Value?.TrimEnd('/').Equals("/api/albums", StringComparison.OrdinalIgnoreCase) == true;
 
     private static async ValueTask NarrowRequestAsync(RequestTransformContext context)
     {
@@ -46,6 +47,8 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
         if (IsAlbumList(http.Request))
         {
             // The list is filtered here, so it must arrive plain and whole (no 304 for a list the client never saw).
+            // A HEAD is asked as a GET: the whole list's length would tell of albums outside the scope.
+            context.ProxyRequest.Method = HttpMethod.Get;
             context.ProxyRequest.Headers.Remove("Accept-Encoding");
             context.ProxyRequest.Headers.Remove("If-None-Match");
             return;
@@ -121,6 +124,9 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
         var bytes = Encoding.UTF8.GetBytes(new JsonArray(visible).ToJsonString());
         http.Response.Headers.Remove("ETag");
         http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        if (!HttpMethods.IsHead(http.Request.Method))
+        {
+            await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        }
     }
 }

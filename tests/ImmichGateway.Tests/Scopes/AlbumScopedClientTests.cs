@@ -25,6 +25,18 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
     }
 
     [Fact]
+    public async Task AlbumList_AskedWithHead_SaysNoMoreThanTheNarrowedList()
+    {
+        var (get, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", "/api/albums");
+        var (head, _) = await gateway.SendAsync(ScopedGateway.Frame, "HEAD", "/api/albums");
+
+        // The whole list's length or ETag would tell the client about albums outside its scope.
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal((await get.Content.ReadAsByteArrayAsync(Cancel)).Length, head.Content.Headers.ContentLength);
+        Assert.False(head.Headers.Contains("ETag"));
+    }
+
+    [Fact]
     public async Task BffAlbumList_ShowsOnlyTheClientsAlbum()
     {
         var (response, _) = await gateway.SendAsync(ScopedGateway.Frame, "GET", "/bff/albums");
