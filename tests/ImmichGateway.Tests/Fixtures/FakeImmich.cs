@@ -386,11 +386,25 @@ public sealed partial class FakeImmich : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Express's check (its <c>fresh</c> package) before it answers 304 to If-None-Match: never with
+    /// <c>Cache-Control: no-cache</c> in the request; <c>*</c>, or any listed tag equal to the ETag, weak or strong.
+    /// </summary>
+    private static bool IsFresh(HttpRequest request, string etag)
+    {
+        if (request.Headers.IfNoneMatch.ToString() is not { Length: > 0 } ifNoneMatch ||
+            request.Headers.CacheControl.ToString().Contains("no-cache", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return ifNoneMatch.Trim() == "*" ||
+               ifNoneMatch.Split(',').Select(tag => tag.Trim()).Any(tag => tag == etag || "W/" + tag == etag || tag == "W/" + etag);
+    }
+
     private static async Task WriteRecordingAsync(HttpContext context, Recording recording)
     {
         var etag = recording.Headers.GetValueOrDefault("etag");
-        if (etag is not null && context.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch &&
-            ifNoneMatch.Replace("W/", "") == etag.Replace("W/", ""))
+        if (etag is not null && IsFresh(context.Request, etag))
         {
             context.Response.StatusCode = 304;
             context.Response.Headers.ETag = etag;
@@ -468,7 +482,7 @@ public sealed partial class FakeImmich : IAsyncDisposable
         response.Headers.ContentDisposition = disposition;
         response.Headers.ETag = etag;
         response.Headers.LastModified = lastModified;
-        if (context.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch && ifNoneMatch.Replace("W/", "") == etag.Replace("W/", ""))
+        if (IsFresh(context.Request, etag))
         {
             response.StatusCode = 304;
             return;
@@ -563,10 +577,17 @@ public sealed partial class FakeImmich : IAsyncDisposable
     private static async Task WriteJsonAsync(HttpContext context, int status, JsonNode body)
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Recordings.Stringify));
+        var etag = $"\"{bytes.Length:x}-{Convert.ToBase64String(SHA1.HashData(bytes))[..27]}\"";
+        context.Response.Headers.ETag = etag;
+        if (status is >= 200 and < 300 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) &&
+            IsFresh(context.Request, etag))
+        {
+            context.Response.StatusCode = 304; // as Express's res.send answers a fresh GET (OBSERVED.md #17)
+            return;
+        }
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.ContentLength = bytes.Length;
-        context.Response.Headers.ETag = $"\"{bytes.Length:x}-{Convert.ToBase64String(SHA1.HashData(bytes))[..27]}\"";
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 

@@ -229,9 +229,12 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         Assert.Equal(location, response.Headers.Location?.OriginalString);
     }
 
+    /// <summary>As Express's <c>fresh</c> decides (OBSERVED.md #17 for the first two): exact or weak, <c>*</c>, or in a list.</summary>
     [Theory]
     [InlineData("\"4cc-JCiDvdhS+Pbls2cdmeSmJxQNeAM\"")]
     [InlineData("W/\"4cc-JCiDvdhS+Pbls2cdmeSmJxQNeAM\"")]
+    [InlineData("*")]
+    [InlineData("\"other\", W/\"4cc-JCiDvdhS+Pbls2cdmeSmJxQNeAM\"")]
     public async Task Album_IfNoneMatchWithItsETag_IsNotModified(string ifNoneMatch)
     {
         using var client = DirectClient(TestUsers.Alice.ImmichKey);
@@ -242,6 +245,35 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Album_IfNoneMatchWithNoCache_IsAnsweredWhole()
+    {
+        using var client = DirectClient(TestUsers.Alice.ImmichKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/albums/1001bb5e-afab-4dd6-918c-53bf41379a9d");
+        request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        request.Headers.TryAddWithoutValidation("Cache-Control", "no-cache");
+
+        using var response = await client.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AlbumMadeByATest_IfNoneMatchWithItsETag_IsNotModified()
+    {
+        var album = factory.Immich.AddAlbum(1, TestUsers.Ada);
+        using var client = DirectClient(TestUsers.Ada.ImmichKey);
+        using var first = await client.GetAsync($"/api/albums/{album.Id}", Cancel);
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/albums/{album.Id}");
+        again.Headers.TryAddWithoutValidation("If-None-Match", first.Headers.ETag!.ToString());
+
+        using var response = await client.SendAsync(again, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(first.Headers.ETag, response.Headers.ETag);
     }
 
     private HttpClient DirectClient(string? immichKey = null, FakeImmich? fake = null)
