@@ -7,7 +7,8 @@
 # Usage: bash bench/profile/compare.sh [json|thumb|hit]
 #   json, thumb  bare YARP vs the gateway, proxying GET /api/albums/bench-album or a 25 KB image (bench/Upstream)
 #   hit          the byte-array ceiling vs a cached thumbnail through the gateway (bench/cache/CacheBench)
-# Knobs: PROFILE_SECONDS (10), PROFILE_PORT_BASE (5931), PROFILE_GATEWAY_ENV (extra gateway environment). Needs perf,
+# Knobs: PROFILE_SECONDS (10), PROFILE_PORT_BASE (5931), PROFILE_GATEWAY_ENV (extra gateway environment),
+# PROFILE_BASELINE_ENV (extra baseline environment, e.g. the same runtime settings). Needs perf,
 # wrk, curl, python3. Diagnosis only: sampling slows everything down, so the req/s it prints are not benchmark figures.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -42,12 +43,12 @@ PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0"   # JIT-compil
 if [[ $MODE == hit ]]; then
     (cd "$ART/bench/bin/CacheBench/release" && exec dotnet Bench.Cache.dll upstream --urls "http://$HOST:$PORT_UP" "--Bench:ApiKey=$IMMICH_KEY") \
         >"$OUT/upstream.log" 2>&1 & pids+=($!)
-    (cd "$ART/bench/bin/CacheBench/release" && exec env $PERF_ENV dotnet Bench.Cache.dll ceiling --urls "http://$HOST:$PORT_BASE") \
+    (cd "$ART/bench/bin/CacheBench/release" && exec env $PERF_ENV ${PROFILE_BASELINE_ENV:-} dotnet Bench.Cache.dll ceiling --urls "http://$HOST:$PORT_BASE") \
         >"$OUT/baseline.log" 2>&1 & pids+=($!)
 else
     (cd "$ART/bench/bin/Upstream/release" && exec dotnet Bench.Upstream.dll --urls "http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY") \
         >"$OUT/upstream.log" 2>&1 & pids+=($!)
-    (cd "$ART/bench/bin/BareYarp/release" && exec env $PERF_ENV dotnet Bench.BareYarp.dll --urls "http://$HOST:$PORT_BASE" \
+    (cd "$ART/bench/bin/BareYarp/release" && exec env $PERF_ENV ${PROFILE_BASELINE_ENV:-} dotnet Bench.BareYarp.dll --urls "http://$HOST:$PORT_BASE" \
         "--Upstream:BaseUrl=http://$HOST:$PORT_UP" "--Upstream:ApiKey=$IMMICH_KEY") >"$OUT/baseline.log" 2>&1 & pids+=($!)
 fi
 BASE_PID=$!
