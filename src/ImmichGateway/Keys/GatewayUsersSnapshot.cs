@@ -94,9 +94,12 @@ internal sealed class GatewayUsersSnapshot
 
     public string? ImmichKeyFor(string user) => _immichKeys.GetValueOrDefault(user);
 
-    /// <summary>The limits of the client a key hash belongs to (unlimited when the key is gone or for OIDC callers).</summary>
-    public Scopes.ClientScope ScopeFor(string? keySha256) =>
-        keySha256 is not null && _clientsByHash.TryGetValue(keySha256, out var client) ? client.Scope : Scopes.ClientScope.Unlimited;
+    /// <summary>
+    /// The limits of the client a key hash belongs to (unlimited for OIDC callers, who have no key); null when the key
+    /// is gone (removed by a reload since the caller was authenticated).
+    /// </summary>
+    public Scopes.ClientScope? ScopeFor(string? keySha256) =>
+        keySha256 is null ? Scopes.ClientScope.Unlimited : _clientsByHash.TryGetValue(keySha256, out var client) ? client.Scope : null;
 
     /// <summary>Whether a caller authenticated against an earlier snapshot would still be let in by this one.</summary>
     public bool StillAdmits(string user, string? keySha256, string immichKey) =>

@@ -45,6 +45,7 @@ internal sealed class CredentialTransformProvider : ITransformProvider
             var metrics = context.Services.GetRequiredService<ProxyMetrics>();
             var logger = context.Services.GetRequiredService<ILogger<CredentialTransformProvider>>();
             context.AddRequestTransform(tc => SubstituteKeyAsync(tc, users, rules));
+            context.AddRequestTransform(tc => RefuseCredentialFieldsAsync(tc, rules));
             context.AddResponseTransform(rc => ReportRejectedKeyAsync(rc, rules, metrics, logger));
         }
     }
@@ -102,6 +103,25 @@ internal sealed class CredentialTransformProvider : ITransformProvider
             }
         }
         return string.Join("; ", kept);
+    }
+
+    /// <summary>
+    /// A user update that would set a password or PIN code is refused like the credential routes (a client could then
+    /// log in to Immich past the gateway); the rest of such a body is read whole, checked and forwarded as read.
+    /// </summary>
+    private static async ValueTask RefuseCredentialFieldsAsync(RequestTransformContext context, ImmichRouteRules rules)
+    {
+        var http = context.HttpContext;
+        if (!rules.ChecksBody(http.Request) || !ProxiedJsonBody.HasBody(http.Request) || await ProxiedJsonBody.ReadAsync(http) is not { } body)
+        {
+            return; // nothing to check, or the problem is written and nothing is forwarded
+        }
+        if (ImmichRouteRules.BodyRefusal(body) is var (status, detail))
+        {
+            await http.WriteProblemAsync(status, status == StatusCodes.Status403Forbidden ? "Forbidden by the gateway" : "Bad request", detail);
+            return;
+        }
+        ProxiedJsonBody.Replace(context, body);
     }
 
     private static ValueTask SubstituteKeyAsync(RequestTransformContext context, GatewayUsersStore users, ImmichRouteRules rules)

@@ -12,7 +12,11 @@ internal static class PathGuard
     public static Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
+        if (!string.IsNullOrEmpty(raw) && raw[0] != '/')
+        {
+            raw = AbsoluteFormPath(raw); // http://host/path: the server has already resolved its dot segments
+        }
+        if (string.IsNullOrEmpty(raw))
         {
             raw = context.Request.PathBase + context.Request.Path;
         }
@@ -22,6 +26,18 @@ internal static class PathGuard
             ? context.WriteProblemAsync(StatusCodes.Status400BadRequest, "Ambiguous request path",
                 "The path contains an encoded slash, a dot segment or an empty segment; send the plain path.").AsTask()
             : next(context);
+    }
+
+    /// <summary>The path and query of an absolute-form target (<c>http://host/path?query</c>); null for any other form.</summary>
+    private static string? AbsoluteFormPath(string target)
+    {
+        var authority = target.IndexOf("://", StringComparison.Ordinal);
+        if (authority < 0)
+        {
+            return null; // "*" (OPTIONS) or host:port (CONNECT): no path to check
+        }
+        var path = target.IndexOfAny(['/', '?'], authority + 3);
+        return path < 0 ? "/" : target[path] == '?' ? "/" + target[path..] : target[path..];
     }
 
     internal static bool IsAmbiguous(ReadOnlySpan<char> path)

@@ -49,7 +49,7 @@ internal static class RateLimitExtensions
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             return Bucket(new BucketKey(address, null, defaults.AnonymousPermitLimit, defaults.AnonymousTokensPerSecond));
         }
-        var own = caller.KeySha256 is { } hash ? users.Current.ScopeFor(hash).RateLimit : null;
+        var own = caller.KeySha256 is { } hash ? users.Current.ScopeFor(hash)?.RateLimit : null; // a key removed meanwhile: the defaults (the scope check refuses it)
         return Bucket(new BucketKey(caller.User, caller.Client, own?.PermitLimit ?? defaults.PermitLimit, own?.TokensPerSecond ?? defaults.TokensPerSecond));
     }
 

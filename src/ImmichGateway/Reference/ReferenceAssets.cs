@@ -96,11 +96,10 @@ internal static class ReferenceAssets
         var assets = result.RootElement.GetProperty("assets");
         if (assets.TryGetProperty("nextPage", out var next) && next.ValueKind == JsonValueKind.String)
         {
-            var link = new QueryBuilder(query.Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))))
-            {
-                { "page", next.GetString()! },
-            };
-            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{link.ToQueryString()}>; rel=\"next\"";
+            // The client's own query for the next page, but never a credential it put there (the link is echoed back).
+            var rest = QueryWithout(request, "page");
+            var link = $"{rest}{(rest.Length == 0 ? '?' : '&')}page={Uri.EscapeDataString(next.GetString()!)}";
+            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{link}>; rel=\"next\"";
         }
         return TypedResults.Json(assets.GetProperty("items").Clone());
     }

@@ -39,7 +39,7 @@ internal static class ReferenceForwarding
     /// </summary>
     public static HttpContent? StreamedBody(HttpRequest request)
     {
-        if (!HasBody(request))
+        if (!ProxiedJsonBody.HasBody(request))
         {
             return null;
         }
@@ -123,6 +123,11 @@ internal static class ReferenceForwarding
         {
             return BadRequest("The request body must be a JSON object sent as application/json.");
         }
+        var rules = request.HttpContext.RequestServices.GetRequiredService<ImmichRouteRules>();
+        if (body is not null && rules.ChecksBody(request) && ImmichRouteRules.BodyRefusal(body) is var (status, detail))
+        {
+            return TypedResults.Problem(detail, statusCode: status, title: status == StatusCodes.Status403Forbidden ? "Forbidden by the gateway" : "Bad request");
+        }
         var content = body is null ? null : new ByteArrayContent(body);
         content?.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
         return await ForwardAsync(immich, method, path, content, request.HttpContext.RequestAborted);
@@ -159,7 +164,7 @@ internal static class ReferenceForwarding
     /// </summary>
     private static async Task<(byte[]? Body, IResult? Error)> ReadBoundedAsync(HttpRequest request)
     {
-        if (!HasBody(request))
+        if (!ProxiedJsonBody.HasBody(request))
         {
             return (null, null);
         }
@@ -171,16 +176,6 @@ internal static class ReferenceForwarding
         var body = await BoundedBody.ReadAtMostAsync(request.Body, request.ContentLength, limit, request.HttpContext.RequestAborted);
         return body is null ? (null, TooLarge(limit)) : (body, null);
     }
-
-    /// <summary>
-    /// Whether the client sent a body: the server's answer (<see cref="IHttpRequestBodyDetectionFeature"/>), which also
-    /// knows HTTP/2 and HTTP/3, where a body needs neither Content-Length nor Transfer-Encoding. An explicit
-    /// <c>Content-Length: 0</c> is no body.
-    /// </summary>
-    private static bool HasBody(HttpRequest request) =>
-        request.ContentLength is not 0 &&
-        (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-         ?? (request.ContentLength is > 0 || request.Headers.ContainsKey("Transfer-Encoding")));
 
     private static IResult TooLarge(long limit) =>
         TypedResults.Problem($"A JSON body on this route may be at most {limit} bytes.",

@@ -24,7 +24,12 @@ internal sealed class ClientScopeMiddleware(
     public Task InvokeAsync(HttpContext context)
     {
         var caller = GatewayCaller.From(context.User);
-        var scope = caller?.KeySha256 is { } hash ? users.Current.ScopeFor(hash) : ClientScope.Unlimited;
+        if ((caller is null ? ClientScope.Unlimited : users.Current.ScopeFor(caller.KeySha256)) is not { } scope)
+        {
+            // The key was removed by a reload after it was authenticated: never its user's full rights in its place.
+            context.Response.Headers.WWWAuthenticate = "ApiKey header=\"x-api-key\"";
+            return context.WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required", AuthMessages.UnknownKey).AsTask();
+        }
         if (!scope.LimitsRequests)
         {
             return next(context); // most clients: nothing to check, nothing allocated

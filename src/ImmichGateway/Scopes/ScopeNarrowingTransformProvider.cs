@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImmichGateway.Errors;
 using ImmichGateway.Proxy;
@@ -59,17 +58,12 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
             return;
         }
 
-        JsonObject? search;
-        try
+        if (await ProxiedJsonBody.ReadObjectAsync(http, "a JSON object with album UUIDs in albumIds") is not { } search)
         {
-            search = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            search = null;
+            return; // the problem is written: nothing is forwarded
         }
         var requested = new List<Guid>();
-        if (search is null || (search["albumIds"] is { } ids && !TryReadIds(ids, requested)))
+        if (search["albumIds"] is { } ids && !TryReadIds(ids, requested))
         {
             await http.WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", "The search body must be a JSON object with album UUIDs in albumIds.");
             return;
@@ -81,14 +75,7 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
             return;
         }
         search["albumIds"] = new JsonArray(narrowed.Select(id => (JsonNode)id.ToString()).ToArray());
-        // YARP streams the proxied body from the request body: replace it, and its length.
-        var bytes = Encoding.UTF8.GetBytes(search.ToJsonString());
-        http.Request.Body = new MemoryStream(bytes);
-        http.Request.ContentLength = bytes.Length;
-        if (context.ProxyRequest.Content is { } content)
-        {
-            content.Headers.ContentLength = bytes.Length;
-        }
+        ProxiedJsonBody.Replace(context, Encoding.UTF8.GetBytes(search.ToJsonString()));
     }
 
     private static bool TryReadIds(JsonNode ids, List<Guid> into)

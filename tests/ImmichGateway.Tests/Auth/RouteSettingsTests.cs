@@ -43,5 +43,11 @@ public sealed class RouteSettingsTests
         var seen = Assert.Single(gateway.Immich.RequestsMatching(marker));
         Assert.Equal(("POST", TestUsers.Ada.ImmichKey), (seen.Method, seen.Header("x-api-key")));
         Assert.NotEqual("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+
+        var password = await client.PutAsync($"/api/users/me?marker={marker}2",
+            new StringContent("{\"password\":\"new\"}", System.Text.Encoding.UTF8, "application/json"), Cancel);
+
+        Assert.Equal("{\"password\":\"new\"}", Assert.Single(gateway.Immich.RequestsMatching(marker + "2")).BodyText);
+        Assert.NotEqual("application/problem+json", password.Content.Headers.ContentType?.MediaType);
     }
 }

@@ -87,6 +87,21 @@ public sealed class ReferenceAlbumAndListTests(ReferenceGateway gateway) : IClas
     }
 
     [Fact]
+    public async Task ListAssets_NextPageLink_NeverEchoesACredentialTheClientPutInTheQuery()
+    {
+        var album = gateway.Immich.AddAlbum(30, TestUsers.Ada);
+        const string secret = "imk_ada_Bm4nV7cX1zL9kJ3hG6fD0sA8pO2iU5yT";
+
+        var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "GET",
+            $"/api/assets?albumId={album.Id}&size=10&apiKey={secret}&KEY={secret}&sessionKey={secret}&slug={secret}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var link = Assert.Single(response.Headers.GetValues("Link"));
+        Assert.Equal($"</api/assets?albumId={album.Id}&size=10&page=2>; rel=\"next\"", link);
+        Assert.DoesNotContain(secret, seen.Only("POST", "/api/search/metadata").Query);
+    }
+
+    [Fact]
     public async Task ListAssets_OnTheLastPage_HasNoLink()
     {
         var album = gateway.Immich.AddAlbum(5, TestUsers.Ada);

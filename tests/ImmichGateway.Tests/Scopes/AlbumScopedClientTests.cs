@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using ImmichGateway.Tests.Fixtures;
 using ImmichGateway.Tests.Reference;
@@ -155,6 +157,92 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Empty(seen);
+    }
+
+    /// <summary>
+    /// The narrowed search must be read by Immich as the gateway read it: Immich also parses form bodies (the JSON text
+    /// would become one unknown key, dropped, and the search would run over the whole library) and inflates gzip.
+    /// </summary>
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", null)]
+    [InlineData("text/plain", null)]
+    [InlineData("application/json", "gzip")]
+    public async Task Search_WithABodyImmichWouldReadOtherwise_Is415WithoutCallingImmich(string contentType, string? encoding)
+    {
+        var content = new StringContent("{}", System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        if (encoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(encoding);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/search/metadata") { Content = content };
+
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task Search_NamingAlbumIdsTwice_Is400WithoutCallingImmich()
+    {
+        // JSON.parse keeps the last albumIds: the gateway must not narrow the first and forward both.
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "POST", "/api/search/metadata",
+            Fill("{\"albumIds\":[\"{one}\"],\"albumIds\":[\"{other}\"]}"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task Search_NarrowedBody_IsSentAsJson()
+    {
+        var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "POST", "/api/search/metadata", "{\"size\":5}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = seen.Only("POST", "/api/search/metadata");
+        Assert.StartsWith("application/json", sent.Header("content-type"));
+        Assert.Equal(sent.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), sent.Header("content-length"));
+    }
+
+    [Fact]
+    public async Task Search_ChunkedBodyPastTheLimit_Is413WithoutCallingImmich()
+    {
+        await using var small = new ScopedGateway();
+        small.Settings["Gateway:MaxRequestBodySize"] = "1024";
+        await small.InitializeAsync();
+        var body = "{\"description\":\"" + new string('x', 4096) + "\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/search/metadata")
+        {
+            Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body))), // no length: chunked
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var (response, seen) = await small.SendAsync(ScopedGateway.Frame, request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Empty(seen);
+    }
+
+    /// <summary>A key removed by a reload between its authentication and the scope check: refused, never given its user's full rights.</summary>
+    [Fact]
+    public async Task KeyRemovedAfterAuthentication_IsRefusedByTheScopeCheck()
+    {
+        var passed = false;
+        var middleware = ActivatorUtilities.CreateInstance<ImmichGateway.Scopes.ClientScopeMiddleware>(gateway.Services,
+            (RequestDelegate)(_ => { passed = true; return Task.CompletedTask; }));
+        var context = new DefaultHttpContext { RequestServices = gateway.Services };
+        context.Request.Method = "POST";
+        context.Request.Path = "/api/search/metadata";
+        context.Response.Body = new MemoryStream();
+        var removedKey = new string('0', 64); // a hash no configured client has
+        context.User = new System.Security.Claims.ClaimsPrincipal(
+            ImmichGateway.Auth.GatewayCaller.CreateIdentity(TestUsers.Alice.GatewayName, ScopedGateway.Frame.Name, removedKey, "ClientKey"));
+
+        await middleware.InvokeAsync(context);
+
+        Assert.False(passed);
+        Assert.Equal((StatusCodes.Status401Unauthorized, "application/problem+json"), (context.Response.StatusCode, context.Response.ContentType));
     }
 
     [Fact]
