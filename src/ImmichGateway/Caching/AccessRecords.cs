@@ -20,6 +20,7 @@ internal sealed class AccessRecords : IDisposable
     private readonly CachingOptions _options;
     private readonly TimeProvider _time;
     private long _epoch;
+    private long _revocations;
 
     public AccessRecords(RedisConnection redis, IOptions<CachingOptions> options, TimeProvider time)
     {
@@ -29,6 +30,13 @@ internal sealed class AccessRecords : IDisposable
     }
 
     public long Epoch => Interlocked.Read(ref _epoch);
+
+    /// <summary>
+    /// Counts revocations (and image evictions, which always come with one) in this process. A fetch from Immich that
+    /// saw it change while it ran records nothing: Immich may have answered before the write that revoked, and a
+    /// record or image stored after the eviction would undo it.
+    /// </summary>
+    public long Revocations => Interlocked.Read(ref _revocations);
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -72,6 +80,7 @@ internal sealed class AccessRecords : IDisposable
     /// <summary>This user's record for the asset only (Immich just refused them).</summary>
     public Task RevokeAsync(string user, Guid asset)
     {
+        Interlocked.Increment(ref _revocations);
         if (_local.TryGetValue(asset, out Records? records))
         {
             records!.TryRemove(user, out _);
@@ -83,17 +92,23 @@ internal sealed class AccessRecords : IDisposable
     /// <summary>Every user's record for the asset, here and in Redis.</summary>
     public Task RevokeAsync(Guid asset)
     {
+        Interlocked.Increment(ref _revocations);
         _local.Remove(asset);
         var epoch = Epoch;
         return _redis.RunAsync("access-delete", db => db.KeyDeleteAsync(_options.KeyPrefix + CacheKeys.Access(epoch, asset)));
     }
 
-    public void RevokeLocal(Guid asset) => _local.Remove(asset);
+    public void RevokeLocal(Guid asset)
+    {
+        Interlocked.Increment(ref _revocations);
+        _local.Remove(asset);
+    }
 
     /// <summary>Every record of every user: a new epoch (shared through Redis when it is there).</summary>
     public async Task<long> RevokeAllAsync()
     {
         var next = Interlocked.Increment(ref _epoch);
+        Interlocked.Increment(ref _revocations);
         _local.Clear();
         var shared = await _redis.RunAsync("epoch", db => db.StringIncrementAsync(_options.KeyPrefix + CacheKeys.AccessEpoch), 0L);
         AdoptEpoch(shared);
@@ -113,6 +128,7 @@ internal sealed class AccessRecords : IDisposable
         {
             if (Interlocked.CompareExchange(ref _epoch, epoch, current) == current)
             {
+                Interlocked.Increment(ref _revocations);
                 _local.Clear();
                 return;
             }

@@ -26,6 +26,12 @@ internal sealed class CachedImageResult(ThumbnailEntry entry, bool hit, CacheMet
         }
 
         var request = httpContext.Request.Headers;
+        if (CacheRequests.AsksNoCache(httpContext.Request))
+        {
+            // The client wants the image, not a 304 (Express's fresh); ranges and preconditions still apply.
+            request.Remove(HeaderNames.IfNoneMatch);
+            request.Remove(HeaderNames.IfModifiedSince);
+        }
         if (request.IfNoneMatch.Count == 0 && request.IfModifiedSince.Count == 0 && request.Range.Count == 0 &&
             request.IfMatch.Count == 0 && request.IfUnmodifiedSince.Count == 0)
         {

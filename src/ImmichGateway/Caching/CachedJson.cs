@@ -16,7 +16,7 @@ internal sealed class CachedJsonResult(CachedJson json, bool hit, string cache, 
         if (json.ETag is { } etag)
         {
             response.Headers.ETag = etag;
-            if (Matches(httpContext.Request.Headers.IfNoneMatch.ToString(), etag))
+            if (!CacheRequests.AsksNoCache(httpContext.Request) && Matches(httpContext.Request.Headers.IfNoneMatch.ToString(), etag))
             {
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return Task.CompletedTask;
@@ -42,5 +42,28 @@ internal sealed class CachedJsonResult(CachedJson json, bool hit, string cache, 
         var bare = etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
         return ifNoneMatch.Split(',', StringSplitOptions.TrimEntries).Any(tag =>
             tag == "*" || (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag) == bare);
+    }
+}
+
+/// <summary>What a client's request says about caches.</summary>
+internal static class CacheRequests
+{
+    /// <summary>
+    /// <c>Cache-Control: no-cache</c> in the request: Immich (Express's <c>fresh</c>) then never answers 304, whatever
+    /// <c>If-None-Match</c> or <c>If-Modified-Since</c> say, and neither does the cache.
+    /// </summary>
+    public static bool AsksNoCache(HttpRequest request)
+    {
+        foreach (var value in request.Headers.CacheControl)
+        {
+            foreach (var directive in (value ?? "").Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (directive.Equals("no-cache", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -80,6 +80,16 @@ internal sealed class ImageStore : IDisposable
 
     private static string UnconvertibleKey(string key, string? etag) => $"unconvertible|{key}|{etag}";
 
+    /// <summary>
+    /// Remembers in memory, for <see cref="CachingOptions.LocalLifetime"/>, that Immich's answer for this image could
+    /// not be stored (another type, no Content-Length, larger than the cap), so the next requests go straight to Immich
+    /// with their own conditional and range headers instead of through a fetch the cache would not keep.
+    /// </summary>
+    public void MarkNotStorable(string key) =>
+        _local.Set("not-storable|" + key, true, new MemoryCacheEntryOptions { Size = 256, AbsoluteExpirationRelativeToNow = _options.LocalLifetime });
+
+    public bool IsNotStorable(string key) => _local.TryGetValue("not-storable|" + key, out _);
+
     private void SetLocal(string key, ThumbnailEntry entry) =>
         _local.Set(key, entry, new MemoryCacheEntryOptions
         {

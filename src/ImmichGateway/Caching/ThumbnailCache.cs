@@ -34,8 +34,11 @@ internal sealed class ThumbnailCache(
 
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>The query parameters the cache understands; a request with any other goes to Immich unchanged.</summary>
-    private static readonly HashSet<string> Understood = new(StringComparer.OrdinalIgnoreCase) { "size", "edited", "format", "c" };
+    /// <summary>
+    /// The query parameters the cache understands, spelled as Immich reads them (names are case-sensitive there:
+    /// <c>SIZE=preview</c> is an unknown parameter, not a size); a request with any other goes to Immich unchanged.
+    /// </summary>
+    private static readonly HashSet<string> Understood = new(StringComparer.Ordinal) { "size", "edited", "format", "c" };
 
     private readonly ConcurrentDictionary<string, Task<Outcome>> _inFlight = new(StringComparer.Ordinal);
     private readonly CachingOptions _options = options.Value;
@@ -63,12 +66,20 @@ internal sealed class ThumbnailCache(
     /// </summary>
     public async Task<IResult?> ServeAsync(Guid asset, ImageFormat? format, HttpContext context)
     {
-        if (Describe(asset, context) is not { } request)
+        if (Describe(asset, context) is not { } request || images.IsNotStorable(request.Key))
         {
-            return null;
+            return null; // an image Immich sent moments ago that the cache cannot store: forwarded as the client asked
         }
 
         var outcome = await NativeAsync(request, context);
+        if (outcome is Uncached { Response: var whole } && AsksForLess(context.Request))
+        {
+            // Immich's whole image, which the cache cannot store: the client asked for a 304 or a range, and the caller
+            // asks Immich again with the client's own conditional and range headers.
+            whole.Dispose();
+            metrics.Miss(CacheMetrics.Thumbnails);
+            return null;
+        }
         if (outcome is not Image { Entry: var entry, Hit: var hit })
         {
             metrics.Miss(CacheMetrics.Thumbnails);
@@ -185,9 +196,10 @@ internal sealed class ThumbnailCache(
         // Bounded all the same, body included (the resilience pipeline's timeouts end with the headers); running out
         // of time is Immich's slowness (504), not a cancellation.
         using var timeout = new CancellationTokenSource(FetchTimeout, time);
+        var revocations = access.Revocations; // before Immich is asked: see FetchCoreAsync
         try
         {
-            return await FetchCoreAsync(request, revalidate, message, immich, timeout.Token);
+            return await FetchCoreAsync(request, revalidate, message, immich, revocations, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -195,14 +207,27 @@ internal sealed class ThumbnailCache(
         }
     }
 
+    /// <summary>
+    /// Immich's answer, and what it teaches the cache: an access record and the image. Neither is recorded when an
+    /// eviction or revocation happened since <paramref name="revocations"/> was read (before Immich was asked): Immich
+    /// may have answered before the write that caused it, and storing now would undo it. This request is still
+    /// answered, as Immich answered it.
+    /// </summary>
     private async Task<(Outcome Shared, Outcome Own)> FetchCoreAsync(ThumbnailRequest request, ThumbnailEntry? revalidate,
-        HttpRequestMessage message, ImmichClient immich, CancellationToken timeout)
+        HttpRequestMessage message, ImmichClient immich, long revocations, CancellationToken timeout)
     {
         var response = await immich.SendAsync(message, timeout);
         var status = (int)response.StatusCode;
+        void Grant()
+        {
+            if (access.Revocations == revocations)
+            {
+                access.Grant(request.User, request.Asset);
+            }
+        }
         if (status == StatusCodes.Status304NotModified)
         {
-            access.Grant(request.User, request.Asset); // Immich checks access before it compares ETags
+            Grant(); // Immich checks access before it compares ETags
             if (revalidate is not null)
             {
                 response.Dispose();
@@ -220,8 +245,11 @@ internal sealed class ThumbnailCache(
             {
                 var entry = EntryFrom(response, body, request.Version);
                 response.Dispose();
-                images.Set(request.Key, entry);
-                access.Grant(request.User, request.Asset);
+                if (access.Revocations == revocations)
+                {
+                    images.Set(request.Key, entry);
+                    access.Grant(request.User, request.Asset);
+                }
                 var image = new Image(entry, Hit: false);
                 return (image, image);
             }
@@ -231,7 +259,8 @@ internal sealed class ThumbnailCache(
         if (response.IsSuccessStatusCode)
         {
             CachingLog.NotCached(logger, request.Size.ToString(), request.Asset, reason ?? $"status {status}");
-            access.Grant(request.User, request.Asset);
+            images.MarkNotStorable(request.Key);
+            Grant();
             return (NotShared.Instance, new Uncached(response));
         }
 
@@ -438,6 +467,10 @@ internal sealed class ThumbnailCache(
         version = query["c"] is { Count: 1 } c && c[0] is { Length: > 0 and <= 128 } value ? value : null;
         return true;
     }
+
+    /// <summary>A 304 or a range may be the answer: what a cached image gives by itself, and Immich's whole 200 does not.</summary>
+    private static bool AsksForLess(HttpRequest request) =>
+        request.Headers.IfNoneMatch.Count > 0 || request.Headers.IfModifiedSince.Count > 0 || request.Headers.Range.Count > 0;
 
     private static Conditional? ConditionalHeaders(HttpRequest request)
     {

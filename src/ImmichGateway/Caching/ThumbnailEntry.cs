@@ -91,9 +91,9 @@ internal sealed class ThumbnailEntry
                 ? new ThumbnailEntry(body, contentType, etag, seconds == long.MinValue ? null : DateTimeOffset.FromUnixTimeSeconds(seconds), cacheControl, disposition, version)
                 : null;
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException)
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or ArgumentException or OverflowException)
         {
-            return null;
+            return null; // cut short or corrupt (a length or date out of range): a miss, never a failed request
         }
     }
 

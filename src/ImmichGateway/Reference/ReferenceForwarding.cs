@@ -72,10 +72,16 @@ internal static class ReferenceForwarding
         return query.ToQueryString().Value ?? "";
     }
 
-    /// <summary>Copies the conditional and range headers a media request may carry (304s and 206s keep working).</summary>
+    private static readonly string[] ConditionalHeaders =
+        ["If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "Range", "If-Range", "Accept", "Cache-Control"];
+
+    /// <summary>
+    /// Copies the conditional and range headers a media request may carry (304s, 206s and 412s keep working), and its
+    /// Cache-Control (with <c>no-cache</c>, Immich answers the image rather than a 304).
+    /// </summary>
     public static void CopyConditionalHeaders(HttpRequest from, HttpRequestMessage to)
     {
-        foreach (var name in new[] { "If-None-Match", "If-Modified-Since", "Range", "If-Range", "Accept" })
+        foreach (var name in ConditionalHeaders)
         {
             if (from.Headers.TryGetValue(name, out var values))
             {

@@ -525,6 +525,13 @@ public sealed partial class FakeImmich : IAsyncDisposable
         context.Response.Headers.CacheControl = CacheControl;
         context.Response.Headers.ContentDisposition = disposition;
         context.Response.Headers.AcceptRanges = "bytes"; // on 304s too, as in the recorded 304
+        if (context.Request.Headers.CacheControl.ToString().Contains("no-cache", StringComparison.OrdinalIgnoreCase))
+        {
+            // Express's send asks fresh before it answers 304, and fresh never is with no-cache (ASP.NET's file result
+            // would still answer 304); its range and precondition checks stay.
+            context.Request.Headers.Remove("If-None-Match");
+            context.Request.Headers.Remove("If-Modified-Since");
+        }
         return Results.File(bytes, contentType, lastModified: DateTimeOffset.Parse(lastModified),
             entityTag: EntityTagHeaderValue.Parse(etag), enableRangeProcessing: true).ExecuteAsync(context);
     }

@@ -216,6 +216,22 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         await AssertDeclaredAsync(ImmichSpec.Find("GET", path, out _), request, response);
     }
 
+    [Fact]
+    public async Task Thumbnail_IfNoneMatchWithNoCache_IsAnsweredWhole()
+    {
+        using var client = DirectClient(TestUsers.Ada.ImmichKey);
+        const string path = "/api/assets/1564c2d8-8ce2-4842-a7e8-9810c8e1e8fa/thumbnail";
+        using var first = await client.GetAsync(path, Cancel);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("If-None-Match", first.Headers.ETag!.ToString());
+        request.Headers.TryAddWithoutValidation("Cache-Control", "no-cache");
+
+        using var response = await client.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(Cancel), await response.Content.ReadAsByteArrayAsync(Cancel));
+    }
+
     [Theory]
     [InlineData("?size=fullsize", "original?")]
     [InlineData("?size=original&edited=true", "original?edited=true")]
