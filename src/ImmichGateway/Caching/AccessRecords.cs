@@ -20,7 +20,7 @@ internal sealed class AccessRecords : IDisposable
     private readonly CachingOptions _options;
     private readonly TimeProvider _time;
     private long _epoch;
-    private long _revocations;
+    private readonly long[] _assetRevocations = new long[256]; // striped by asset: a collision only costs a skipped store
 
     public AccessRecords(RedisConnection redis, IOptions<CachingOptions> options, TimeProvider time)
     {
@@ -32,11 +32,15 @@ internal sealed class AccessRecords : IDisposable
     public long Epoch => Interlocked.Read(ref _epoch);
 
     /// <summary>
-    /// Counts revocations (and image evictions, which always come with one) in this process. A fetch from Immich that
-    /// saw it change while it ran records nothing: Immich may have answered before the write that revoked, and a
-    /// record or image stored after the eviction would undo it.
+    /// What has been revoked of this asset in this process so far: everyone's records for it (and its images, which are
+    /// always evicted with them), or every record (a new epoch). A fetch from Immich whose stamp changed while it ran
+    /// records nothing: Immich may have answered before the write that caused the eviction, and a record or image
+    /// stored afterwards would undo it. (One user's own record, dropped when Immich refused that user, is not counted:
+    /// it says nothing about anyone else's answer.)
     /// </summary>
-    public long Revocations => Interlocked.Read(ref _revocations);
+    public (long Epoch, long Asset) RevocationStamp(Guid asset) => (Epoch, Interlocked.Read(ref Stripe(asset)));
+
+    private ref long Stripe(Guid asset) => ref _assetRevocations[(asset.GetHashCode() & int.MaxValue) % _assetRevocations.Length];
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -80,7 +84,6 @@ internal sealed class AccessRecords : IDisposable
     /// <summary>This user's record for the asset only (Immich just refused them).</summary>
     public Task RevokeAsync(string user, Guid asset)
     {
-        Interlocked.Increment(ref _revocations);
         if (_local.TryGetValue(asset, out Records? records))
         {
             records!.TryRemove(user, out _);
@@ -92,7 +95,7 @@ internal sealed class AccessRecords : IDisposable
     /// <summary>Every user's record for the asset, here and in Redis.</summary>
     public Task RevokeAsync(Guid asset)
     {
-        Interlocked.Increment(ref _revocations);
+        Interlocked.Increment(ref Stripe(asset));
         _local.Remove(asset);
         var epoch = Epoch;
         return _redis.RunAsync("access-delete", db => db.KeyDeleteAsync(_options.KeyPrefix + CacheKeys.Access(epoch, asset)));
@@ -100,7 +103,7 @@ internal sealed class AccessRecords : IDisposable
 
     public void RevokeLocal(Guid asset)
     {
-        Interlocked.Increment(ref _revocations);
+        Interlocked.Increment(ref Stripe(asset));
         _local.Remove(asset);
     }
 
@@ -108,7 +111,6 @@ internal sealed class AccessRecords : IDisposable
     public async Task<long> RevokeAllAsync()
     {
         var next = Interlocked.Increment(ref _epoch);
-        Interlocked.Increment(ref _revocations);
         _local.Clear();
         var shared = await _redis.RunAsync("epoch", db => db.StringIncrementAsync(_options.KeyPrefix + CacheKeys.AccessEpoch), 0L);
         AdoptEpoch(shared);
@@ -128,7 +130,6 @@ internal sealed class AccessRecords : IDisposable
         {
             if (Interlocked.CompareExchange(ref _epoch, epoch, current) == current)
             {
-                Interlocked.Increment(ref _revocations);
                 _local.Clear();
                 return;
             }

@@ -9,8 +9,9 @@ namespace ImmichGateway.Caching;
 
 /// <summary>
 /// Server statistics (admins only) and the public server info, through HybridCache (memory, then Redis; one fetch for
-/// concurrent misses). Statistics are served from the cache only to a caller whose own Immich user is an admin —
-/// learned from <c>/api/users/me</c> with their key, remembered for <see cref="CachingOptions.AdminStatusLifetime"/>;
+/// concurrent misses). Statistics are served from the cache only to a caller whose own Immich key could fetch them:
+/// its user is an admin (<c>/api/users/me</c>) and the key holds <c>all</c> or <c>server.statistics</c>
+/// (<c>/api/api-keys/me</c>), both asked with that key and remembered for <see cref="CachingOptions.AdminStatusLifetime"/>;
 /// anyone else is forwarded, so a non-admin gets Immich's own 403. Public info is fetched without any key (what Immich
 /// answers everyone) and is the same for every caller. Requests with a query string are forwarded uncached.
 /// </summary>
@@ -40,7 +41,7 @@ internal sealed class ServerInfoCache(
         var http = clients.CreateClient(DirectClient);
         var forwarded = await ImmichForwardedHeaders.CaptureAsync(context);
         if (context.Request.QueryString.HasValue || immichKey is null ||
-            !await IsAdminAsync(http, caller!.User, immichKey, forwarded, cancel))
+            !await MayReadStatisticsAsync(http, caller!.User, immichKey, forwarded, cancel))
         {
             metrics.Miss(CacheMetrics.Statistics);
             return await ForwardAsync(http, StatisticsPath, caller?.User, immichKey, forwarded, context);
@@ -74,15 +75,26 @@ internal sealed class ServerInfoCache(
         return Result(json, !fetched, CacheMetrics.ServerInfo);
     }
 
-    /// <summary>Whether the caller's own Immich user is an admin (their <c>/api/users/me</c>), remembered briefly.</summary>
-    private async Task<bool> IsAdminAsync(HttpClient http, string user, string immichKey, Forwarded forwarded, CancellationToken cancel)
+    /// <summary>
+    /// Whether Immich would give the caller's own key the statistics, as Immich decides it: the key's user is an admin
+    /// (their <c>/api/users/me</c>) and the key holds the route's permission (<c>/api/api-keys/me</c>, which any key may
+    /// read: an admin's key may be restricted). Remembered briefly.
+    /// </summary>
+    private async Task<bool> MayReadStatisticsAsync(HttpClient http, string user, string immichKey, Forwarded forwarded, CancellationToken cancel)
     {
         try
         {
             return await cache.GetOrCreateAsync(CacheKeys.AdminStatus(CacheKeys.UserHash(immichKey)), async ct =>
             {
                 var me = await FetchAsync(http, "api/users/me", user, immichKey, forwarded, ct);
-                return System.Text.Json.JsonSerializer.Deserialize<ImmichUser>(me.Body, ImmichClient.Json)?.IsAdmin == true;
+                if (System.Text.Json.JsonSerializer.Deserialize<ImmichUser>(me.Body, ImmichClient.Json)?.IsAdmin != true)
+                {
+                    return false;
+                }
+                var key = await FetchAsync(http, "api/api-keys/me", user, immichKey, forwarded, ct);
+                using var permissions = System.Text.Json.JsonDocument.Parse(key.Body);
+                return permissions.RootElement.TryGetProperty("permissions", out var granted) && granted.ValueKind == System.Text.Json.JsonValueKind.Array &&
+                       granted.EnumerateArray().Any(p => p.ValueKind == System.Text.Json.JsonValueKind.String && p.GetString() is "all" or "server.statistics");
             }, Entry(_options.AdminStatusLifetime), cancellationToken: cancel);
         }
         catch (Exception ex) when (ex is ImmichException or HttpRequestException or System.Text.Json.JsonException)

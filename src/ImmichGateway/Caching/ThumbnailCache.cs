@@ -196,7 +196,7 @@ internal sealed class ThumbnailCache(
         // Bounded all the same, body included (the resilience pipeline's timeouts end with the headers); running out
         // of time is Immich's slowness (504), not a cancellation.
         using var timeout = new CancellationTokenSource(FetchTimeout, time);
-        var revocations = access.Revocations; // before Immich is asked: see FetchCoreAsync
+        var revocations = access.RevocationStamp(request.Asset); // before Immich is asked: see FetchCoreAsync
         try
         {
             return await FetchCoreAsync(request, revalidate, message, immich, revocations, timeout.Token);
@@ -208,19 +208,19 @@ internal sealed class ThumbnailCache(
     }
 
     /// <summary>
-    /// Immich's answer, and what it teaches the cache: an access record and the image. Neither is recorded when an
-    /// eviction or revocation happened since <paramref name="revocations"/> was read (before Immich was asked): Immich
+    /// Immich's answer, and what it teaches the cache: an access record and the image. Neither is recorded when the
+    /// asset was evicted or every record revoked since <paramref name="revocations"/> was read (before Immich was asked): Immich
     /// may have answered before the write that caused it, and storing now would undo it. This request is still
     /// answered, as Immich answered it.
     /// </summary>
     private async Task<(Outcome Shared, Outcome Own)> FetchCoreAsync(ThumbnailRequest request, ThumbnailEntry? revalidate,
-        HttpRequestMessage message, ImmichClient immich, long revocations, CancellationToken timeout)
+        HttpRequestMessage message, ImmichClient immich, (long, long) revocations, CancellationToken timeout)
     {
         var response = await immich.SendAsync(message, timeout);
         var status = (int)response.StatusCode;
         void Grant()
         {
-            if (access.Revocations == revocations)
+            if (access.RevocationStamp(request.Asset) == revocations)
             {
                 access.Grant(request.User, request.Asset);
             }
@@ -245,7 +245,7 @@ internal sealed class ThumbnailCache(
             {
                 var entry = EntryFrom(response, body, request.Version);
                 response.Dispose();
-                if (access.Revocations == revocations)
+                if (access.RevocationStamp(request.Asset) == revocations)
                 {
                     images.Set(request.Key, entry);
                     access.Grant(request.User, request.Asset);

@@ -18,9 +18,10 @@ public sealed class ServerInfoCacheTests(CacheGateway gateway) : IClassFixture<C
         var (alice, aliceSeen) = await gateway.GetAsync(TestUsers.AliceKiosk, "/api/server/statistics");
         var (aliceAgain, aliceAgainSeen) = await gateway.GetAsync(TestUsers.AlicePhone, "/api/server-info/stats");
 
-        // Ada: her admin status from /api/users/me with her key, then the statistics once; then the cache.
+        // Ada: her admin status (/api/users/me) and her key's permissions (/api/api-keys/me) with her key, then the
+        // statistics once; then the cache.
         Assert.Equal((HttpStatusCode.OK, "miss"), (first.StatusCode, first.XCache()));
-        Assert.Equal(["/api/users/me", "/api/server/statistics"], firstSeen.Select(s => s.Path));
+        Assert.Equal(["/api/users/me", "/api/api-keys/me", "/api/server/statistics"], firstSeen.Select(s => s.Path));
         Assert.All(firstSeen, s => Assert.Equal(TestUsers.Ada.ImmichKey, s.Header("x-api-key")));
         Assert.Equal(admin.BodyBytes, await first.BytesAsync());
         Assert.Equal((HttpStatusCode.OK, "hit"), (second.StatusCode, second.XCache()));
@@ -55,6 +56,27 @@ public sealed class ServerInfoCacheTests(CacheGateway gateway) : IClassFixture<C
         Assert.Empty(seen);
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode); // as Immich (Express's fresh) answers no-cache
         Assert.Equal(await first.BytesAsync(), await whole.BytesAsync());
+    }
+
+    /// <summary>An admin's key that lacks server.statistics: Immich refuses it, so the cache must too.</summary>
+    [Fact]
+    public async Task Statistics_ForAnAdminsRestrictedKey_AreImmichs403_NotTheCachedOnes()
+    {
+        const string restrictedKey = "imk_ada_restricted_Qw8eR2tY6uI0oP4aS9dF3gH7";
+        var statsApp = new TestClient(TestUsers.Ada, "stats", "igw_adaro_stats_R3str1ct3dR3str1ct3dR3str1ct3d");
+        await using var own = new CacheGateway();
+        own.Settings["Gateway:Users:adaro:ImmichApiKey"] = restrictedKey;
+        own.Settings["Gateway:Users:adaro:Clients:stats:KeySha256"] = statsApp.KeySha256;
+        await own.InitializeAsync();
+        own.Immich.ApiKeys[restrictedKey] = (TestUsers.Ada, ["user.read", "asset.read"]);
+
+        var (full, _) = await own.GetAsync(TestUsers.AdaCli, "/api/server/statistics"); // cached now
+        var (restricted, seen) = await own.GetAsync(statsApp, "/api/server/statistics");
+
+        Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, restricted.StatusCode);
+        Assert.Equal("{\"message\":\"Missing required permission: server.statistics\"}", await restricted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(restrictedKey, seen.Single(s => s.Path == "/api/server/statistics").Header("x-api-key"));
     }
 
     [Theory]

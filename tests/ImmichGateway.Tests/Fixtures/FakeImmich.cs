@@ -94,6 +94,13 @@ public sealed partial class FakeImmich : IAsyncDisposable
     /// </summary>
     public ConcurrentDictionary<string, TaskCompletionSource> ThumbnailGates { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// API keys beyond each user's own (which holds <c>all</c>), as <c>POST /api/api-keys</c> makes them: key → its
+    /// owner and permissions. An operation whose <c>x-immich-permission</c> such a key lacks is Immich's 403
+    /// "Missing required permission: …" (API-NOTES, after the admin check), and <c>GET /api/api-keys/me</c> lists them.
+    /// </summary>
+    public ConcurrentDictionary<string, (ImmichUser User, string[] Permissions)> ApiKeys { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Requests whose path or query contains <paramref name="marker"/> (tests use unique ids or paths).</summary>
     public IReadOnlyList<SeenRequest> RequestsMatching(string marker) =>
         _requests.Where(r => r.Path.Contains(marker, StringComparison.OrdinalIgnoreCase) || r.Query.Contains(marker, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -218,6 +225,21 @@ public sealed partial class FakeImmich : IAsyncDisposable
             await WriteErrorAsync(context, 403, "Forbidden");
             return;
         }
+        if (user is not null && ApiKeys.TryGetValue(PresentedKey(request), out var apiKey))
+        {
+            if (operation.Permission is { } permission && !apiKey.Permissions.Contains("all") && !apiKey.Permissions.Contains(permission))
+            {
+                await WriteErrorAsync(context, 403, $"Missing required permission: {permission}");
+                return;
+            }
+            if (operation.OperationId == "getMyApiKey")
+            {
+                var mine = Recordings.Get("GET_api_api-keys_me.admin.json").Body!.DeepClone().AsObject();
+                mine["permissions"] = new JsonArray(apiKey.Permissions.Select(p => (JsonNode)p!).ToArray());
+                await WriteJsonAsync(context, 200, mine);
+                return;
+            }
+        }
         if (operation.RequiresBody && length == 0)
         {
             await WriteJsonAsync(context, 400, new JsonObject
@@ -296,15 +318,14 @@ public sealed partial class FakeImmich : IAsyncDisposable
         return null;
     }
 
-    private static ImmichUser? ResolveApiKeyUser(HttpRequest request)
+    private ImmichUser? ResolveApiKeyUser(HttpRequest request)
     {
-        var key = request.Headers["x-api-key"].ToString();
-        if (string.IsNullOrEmpty(key))
-        {
-            key = request.Query["apiKey"].ToString();
-        }
-        return TestUsers.ImmichUsers.FirstOrDefault(u => u.ImmichKey == key);
+        var key = PresentedKey(request);
+        return TestUsers.ImmichUsers.FirstOrDefault(u => u.ImmichKey == key) ?? (ApiKeys.TryGetValue(key, out var extra) ? extra.User : null);
     }
+
+    private static string PresentedKey(HttpRequest request) =>
+        request.Headers["x-api-key"].ToString() is { Length: > 0 } key ? key : request.Query["apiKey"].ToString();
 
     /// <summary>Immich's order (API-NOTES b): share key/slug, then session tokens, then API key. First match wins.</summary>
     private static string? CredentialError(HttpRequest request, ImmichUser? user)

@@ -216,6 +216,24 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         await AssertDeclaredAsync(ImmichSpec.Find("GET", path, out _), request, response);
     }
 
+    /// <summary>A key without <c>all</c> (API-NOTES: permissions): what it lacks is a 403 naming it, after the admin check; /api-keys/me lists what it holds.</summary>
+    [Fact]
+    public async Task RestrictedApiKey_GetsMissingPermission_AndSeesItsPermissions()
+    {
+        const string key = "imk_contract_restricted_Zx1cV2bN3mQ4wE5rT6y";
+        factory.Immich.ApiKeys[key] = (TestUsers.Ada, ["user.read"]);
+        using var client = DirectClient(key);
+
+        using var statistics = await client.GetAsync("/api/server/statistics", Cancel);
+        using var me = await client.GetAsync("/api/users/me", Cancel);
+        using var mine = await client.GetAsync("/api/api-keys/me", Cancel);
+
+        Assert.Equal(HttpStatusCode.Forbidden, statistics.StatusCode);
+        Assert.Equal("{\"message\":\"Missing required permission: server.statistics\"}", await statistics.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal("[\"user.read\"]", JsonNode.Parse(await mine.Content.ReadAsStringAsync(Cancel))!["permissions"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task Thumbnail_IfNoneMatchWithNoCache_IsAnsweredWhole()
     {

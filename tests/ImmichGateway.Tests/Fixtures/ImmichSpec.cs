@@ -15,6 +15,9 @@ public sealed record ImmichOperation(
     IReadOnlyList<int> StatusCodes,
     IReadOnlyDictionary<int, IReadOnlyList<string>> ContentTypes)
 {
+    /// <summary>The API-key permission the operation needs (<c>x-immich-permission</c>), if it declares one.</summary>
+    public string? Permission { get; init; }
+
     private readonly Regex _pattern = new("^/api" + Regex.Replace(Regex.Escape(Template), @"\\\{(\w+)}", "(?<$1>[^/]+)") + "/?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
@@ -90,7 +93,10 @@ public static class ImmichSpec
                     RequiresBody: op.TryGetProperty("requestBody", out var body) && body.TryGetProperty("required", out var required) && required.GetBoolean(),
                     uuids,
                     statuses,
-                    contentTypes));
+                    contentTypes)
+                {
+                    Permission = op.TryGetProperty("x-immich-permission", out var permission) ? permission.GetString() : null,
+                });
             }
         }
         return operations;
