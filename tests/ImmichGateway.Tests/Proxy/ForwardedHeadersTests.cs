@@ -98,7 +98,7 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.TrustingLoopback
             "proxied" => (TestUsers.AliceKiosk, $"/api/users/me?marker={marker}", new[] { "/api/users/me" }),
             "thumbnail-miss" => (TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail", [$"/api/assets/{asset}/thumbnail"]),
             "thumbnail-forwarded" => (TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail?marker={marker}", [$"/api/assets/{asset}/thumbnail"]),
-            "statistics-admin" => (TestUsers.AdaCli, "/api/server/statistics", ["/api/users/me", "/api/server/statistics"]),
+            "statistics-admin" => (TestUsers.AdaCli, "/api/server/statistics", ["/api/users/me", "/api/api-keys/me", "/api/server/statistics"]),
             "statistics-non-admin" => (TestUsers.AlicePhone, "/api/server/statistics", ["/api/users/me", "/api/server/statistics"]),
             "server-info" => (TestUsers.AliceKiosk, "/api/server/features", ["/api/server/features"]),
             "reference" => (TestUsers.AliceKiosk, "/api/assets?size=1", ["/api/search/metadata"]),
