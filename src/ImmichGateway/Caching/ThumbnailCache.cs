@@ -439,9 +439,9 @@ internal sealed class ThumbnailCache(
         version = null;
         foreach (var (name, values) in query)
         {
-            if (!Understood.Contains(name) || values.Count != 1)
+            if (!Understood.Contains(name) || values.Count != 1 || (string.IsNullOrEmpty(values[0]) && name != "c"))
             {
-                return false;
+                return false; // an empty size or edited is Immich's to judge (its validation, not the default)
             }
         }
         switch (query["size"].ToString())

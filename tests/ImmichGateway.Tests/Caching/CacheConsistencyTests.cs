@@ -160,6 +160,19 @@ public sealed class CacheConsistencyTests(CacheGateway gateway)
     /// Immich, which answers the default thumbnail. The cache reads names case-insensitively and serves (and fetches)
     /// the preview instead.
     /// </summary>
+    [Theory]
+    [InlineData("?size=")]
+    [InlineData("?edited=")]
+    public async Task EmptyQueryValue_IsForwardedAsSent_NotReadAsTheDefault(string query)
+    {
+        var asset = AliceAsset();
+
+        var (response, seen) = await gateway.GetAsync(TestUsers.AliceKiosk, $"/api/assets/{asset}/thumbnail{query}");
+
+        Assert.Null(response.XCache());
+        Assert.Equal(query, Assert.Single(seen.Thumbnails()).Query);
+    }
+
     [Fact]
     public async Task UpperCaseQueryName_IsNotReadAsSize()
     {
