@@ -132,5 +132,10 @@ internal sealed class ImmichOpenApiDocument(IHttpClientFactory httpClients, Immi
         {
             operation["description"] = $"**Refused by the gateway (403):** {refusal}\n\n{operation["description"]}";
         }
+        else if (rules.ChecksBody(request))
+        {
+            operation["description"] = "**Through the gateway:** a body that sets `password` or `pinCode` is refused (403: clients may not " +
+                                       "manage Immich credentials), and the body must be `application/json` (415 otherwise).\n\n" + operation["description"];
+        }
     }
 }

@@ -67,6 +67,8 @@ public sealed class ImmichOpenApiDocumentTests
         Assert.Equal(2, versionHistory.Security!.Count); // public in Immich, not a gateway public route
         var createKey = document.Paths["/api-keys"].Operations![HttpMethod.Post];
         Assert.StartsWith("**Refused by the gateway (403):**", createKey.Description);
+        Assert.StartsWith("**Refused by the gateway (403):**", document.Paths["/admin/auth/unlink-all"].Operations![HttpMethod.Post].Description);
+        Assert.StartsWith("**Through the gateway:** a body that sets `password`", document.Paths["/users/me"].Operations![HttpMethod.Put].Description);
         Assert.Equal("/api", Assert.Single(document.Servers!).Url);
     }
 
