@@ -40,7 +40,7 @@ internal sealed record AlbumSummaryView(
         album.StartDate,
         album.EndDate,
         album.Owner?.Name,
-        album.AlbumUsers?.Count(u => u.Role != "owner") ?? 0,
+        album.AlbumUsers.Count(u => u.Role != "owner"),
         album.Shared,
         album.AlbumThumbnailAssetId is { } cover ? AssetUrls.Thumbnail(cover) : null,
         album.LastUpdated);

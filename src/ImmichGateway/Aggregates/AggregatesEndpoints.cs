@@ -29,16 +29,16 @@ internal static class AggregatesEndpoints
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
-        group.MapGet("/albums", GetAlbumsAsync).WithName("GetAlbumList")
+        group.MapScreen("/albums", GetAlbumsAsync).WithName("GetAlbumList")
             .ProducesProblem(StatusCodes.Status400BadRequest) // ?shared= that is not true or false
             .WithSummary("The caller's albums (owned and shared), newest first.")
             .WithDescription("Calls GET /api/albums (isShared when ?shared= is given).");
-        group.MapGet("/albums/{id}", GetAlbumAsync).WithName("GetAlbumScreen")
+        group.MapScreen("/albums/{id}", GetAlbumAsync).WithName("GetAlbumScreen")
             .WithSummary("The album screen: album, owner and members, activity statistics and a page of assets.")
             .WithDescription("Calls GET /api/albums/{id}, GET /api/activities/statistics and POST /api/search/metadata together. Page with ?limit= (1-1000, default 200) and the returned nextCursor.");
-        group.MapGet("/assets/{id}", GetAssetAsync).WithName("GetAssetScreen")
+        group.MapScreen("/assets/{id}", GetAssetAsync).WithName("GetAssetScreen")
             .WithSummary("The asset screen: asset with EXIF, people, tags, the albums containing it and their activity on it.");
-        group.MapGet("/overview", GetOverviewAsync).WithName("GetOverview")
+        group.MapScreen("/overview", GetOverviewAsync).WithName("GetOverview")
             .WithSummary("The home screen: who the caller is, their statistics, their 6 latest albums, and server statistics for admins.");
         return group;
     }
@@ -83,7 +83,7 @@ internal static class AggregatesEndpoints
             album.LastUpdated,
             album.AlbumThumbnailAssetId is { } cover ? AssetUrls.Thumbnail(cover) : null,
             album.Owner is { } owner ? PersonView.From(owner) : null,
-            (album.AlbumUsers ?? []).Select(u => new AlbumMemberView(u.User.Id, u.User.Name, u.Role)).ToList(),
+            album.AlbumUsers.Select(u => new AlbumMemberView(u.User.Id, u.User.Name, u.Role)).ToList(),
             activity is null ? null : new ActivityStatisticsView(activity.Comments, activity.Likes),
             assets.Assets.Items.Select(AssetTileView.From).ToList(),
             int.TryParse(assets.Assets.NextPage, out var next) && next > page ? AlbumCursor.Write(next, size) : null,
@@ -165,6 +165,16 @@ internal static class AggregatesEndpoints
             server is null ? null : new ServerStatisticsView(server.Photos, server.Videos, server.Usage,
                 server.UsageByUser.Select(u => new UserUsageView(u.UserId, u.UserName, u.Photos, u.Videos, u.Usage, u.QuotaSizeInBytes)).ToList()),
             degraded));
+    }
+
+    /// <summary>
+    /// A screen on GET, and on HEAD as GET answers it (Kestrel sends no body to a HEAD): clients probe with HEAD before
+    /// they fetch. The HEAD twin stays out of the OpenAPI document, which would otherwise name two operations alike.
+    /// </summary>
+    private static RouteHandlerBuilder MapScreen(this RouteGroupBuilder group, string pattern, Delegate handler)
+    {
+        group.MapMethods(pattern, [HttpMethods.Head], handler).ExcludeFromDescription();
+        return group.MapGet(pattern, handler);
     }
 
     private static IReadOnlyList<AlbumSummaryView> Summaries(IEnumerable<ImmichAlbum> albums) =>

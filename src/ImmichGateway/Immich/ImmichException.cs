@@ -17,18 +17,58 @@ internal sealed class ImmichException(int statusCode, HeaderDictionary headers, 
     /// <summary>Immich's error as a result: status, headers (ETag included) and body, exactly as Immich sent them.</summary>
     public IResult ToResult() => new ErrorResult(this);
 
-    /// <summary>Reads an error response (small: Immich's errors are a JSON message) and disposes it.</summary>
+    /// <summary>The most of an error body the gateway reads: Immich's errors are a short JSON message.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads an error response and disposes it. A body over <see cref="MaxBodyBytes"/> is no Immich error (something
+    /// else answers at Immich's address): <see cref="ImmichUnreadableAnswerException"/>, never read whole.
+    /// </summary>
     public static async Task<ImmichException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using (response)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var body = await ReadBoundedAsync(response, cancellationToken);
             var headers = new HeaderDictionary();
             ImmichPassThrough.CopyHeaders(response, headers);
             return new ImmichException((int)response.StatusCode, headers, body);
         }
     }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > MaxBodyBytes)
+        {
+            throw TooLarge(response);
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                throw TooLarge(response);
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static ImmichUnreadableAnswerException TooLarge(HttpResponseMessage response) =>
+        new($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}",
+            $"{(int)response.StatusCode} with an error body over {MaxBodyBytes / 1024} KiB");
 }
+
+/// <summary>
+/// Immich answered, but not with what its API describes: an HTML page (a login portal or another server at
+/// <c>Immich:BaseUrl</c>), an empty 204 where JSON was due, a required field missing or null, an error body too large
+/// to be Immich's. The client gets a 502 problem; <see cref="Exception.Message"/> says which call and what came back
+/// (paths and ids only, never a key).
+/// </summary>
+internal sealed class ImmichUnreadableAnswerException(string call, string answer, Exception? inner = null)
+    : Exception($"Immich's answer to {call} could not be read: {answer}.", inner);
 
 /// <summary>Immich refused the API key the gateway holds for this user (revoked or deleted in Immich).</summary>
 internal sealed class ImmichKeyRejectedException(string user)

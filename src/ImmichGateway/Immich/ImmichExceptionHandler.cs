@@ -8,8 +8,8 @@ namespace ImmichGateway.Immich;
 
 /// <summary>
 /// What the gateway's own Immich calls can fail with, as the client sees it: Immich's error as Immich sent it;
-/// 502 when Immich is unreachable or refuses the gateway's key for the user; 504 on timeout; 503 while the circuit
-/// breaker is open.
+/// 502 when Immich is unreachable, refuses the gateway's key for the user or answers something that is not its API's
+/// answer; 504 on timeout; 503 while the circuit breaker is open.
 /// </summary>
 internal sealed class ImmichExceptionHandler(ProxyMetrics metrics, ILogger<ImmichExceptionHandler> logger) : IExceptionHandler
 {
@@ -30,6 +30,11 @@ internal sealed class ImmichExceptionHandler(ProxyMetrics metrics, ILogger<Immic
                 metrics.ImmichKeyRejected(rejected.User);
                 await httpContext.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich rejected the gateway's credential",
                     "Immich refused the API key the gateway holds for this user (revoked or deleted in Immich?). The gateway's operator must update it.");
+                return true;
+            case ImmichUnreadableAnswerException unreadable:
+                ProxyLog.ImmichAnswerUnreadable(logger, unreadable.Message);
+                await httpContext.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich's answer could not be read",
+                    "Immich answered with something other than what its API describes. Is Immich:BaseUrl Immich itself, and not a login page or another server?");
                 return true;
             case TimeoutRejectedException:
                 await httpContext.WriteProblemAsync(StatusCodes.Status504GatewayTimeout, "Immich did not answer in time");

@@ -31,14 +31,16 @@ internal static class ImmichExtensions
             })
             .AddHttpMessageHandler<ImmichApiKeyHandler>()
             .AddHttpMessageHandler<ImmichForwardedHeadersHandler>()
-            .AddStandardResilienceHandler(options =>
+            .AddStandardResilienceHandler().Configure((options, services) =>
             {
+                // Immich:RequestTimeout bounds the whole call, retries included: past it the client gets a 504.
+                var timeout = services.GetRequiredService<IOptions<ImmichOptions>>().Value.RequestTimeout;
                 options.Retry.DisableForUnsafeHttpMethods();
                 options.Retry.MaxRetryAttempts = 2; // a down Immich must give a fast 502, not a 14-second wait
                 options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
-                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
-                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);
+                options.AttemptTimeout.Timeout = timeout;
+                options.TotalRequestTimeout.Timeout = timeout;
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(60).Ticks, 2 * timeout.Ticks));
             });
         builder.Services.AddExceptionHandler<ImmichExceptionHandler>();
         return builder;

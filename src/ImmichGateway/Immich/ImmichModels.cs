@@ -1,6 +1,9 @@
 namespace ImmichGateway.Immich;
 
-// Immich's data, only the fields the gateway reads (Immich sends more; unknown fields are ignored).
+// Immich's data, only the fields the gateway reads (Immich sends more; unknown fields are ignored). Read strictly
+// (ImmichClient.Answers): a field Immich's spec requires must be there, and only a nullable one may be null, so an
+// answer that is not what Immich sends is a 502 problem rather than a null deep in a view. Fields the spec marks
+// optional have defaults.
 
 internal sealed record ImmichUser(Guid Id, string Name, string? Email, bool? IsAdmin = null);
 
@@ -14,32 +17,32 @@ internal sealed record ImmichAlbum(
     int AssetCount,
     bool Shared,
     bool IsActivityEnabled,
-    DateTimeOffset? StartDate,
-    DateTimeOffset? EndDate,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? LastModifiedAssetTimestamp,
-    List<ImmichAlbumUser>? AlbumUsers)
+    List<ImmichAlbumUser> AlbumUsers,
+    DateTimeOffset? StartDate = null,
+    DateTimeOffset? EndDate = null,
+    DateTimeOffset? LastModifiedAssetTimestamp = null)
 {
     /// <summary>When the album or its contents last changed.</summary>
     public DateTimeOffset LastUpdated => LastModifiedAssetTimestamp > UpdatedAt ? LastModifiedAssetTimestamp.Value : UpdatedAt;
 
-    public ImmichUser? Owner => AlbumUsers?.FirstOrDefault(u => u.Role == "owner")?.User;
+    public ImmichUser? Owner => AlbumUsers.FirstOrDefault(u => u.Role == "owner")?.User;
 }
 
 internal sealed record ImmichExif(
-    string? Make, string? Model, string? LensModel, double? FNumber, double? FocalLength, int? Iso, string? ExposureTime,
-    double? Latitude, double? Longitude, string? City, string? State, string? Country, string? Description,
-    DateTimeOffset? DateTimeOriginal, long? FileSizeInByte, int? Rating);
+    string? Make = null, string? Model = null, string? LensModel = null, double? FNumber = null, double? FocalLength = null,
+    int? Iso = null, string? ExposureTime = null, double? Latitude = null, double? Longitude = null, string? City = null,
+    string? State = null, string? Country = null, string? Description = null, DateTimeOffset? DateTimeOriginal = null,
+    long? FileSizeInByte = null, int? Rating = null);
 
 internal sealed record ImmichPerson(Guid Id, string Name);
 
-internal sealed record ImmichTag(Guid Id, string Name, string? Value, string? Color);
+internal sealed record ImmichTag(Guid Id, string Name, string? Value, string? Color = null);
 
 internal sealed record ImmichAsset(
     Guid Id,
     string Type,
     string OriginalFileName,
-    string? OriginalMimeType,
     int? Width,
     int? Height,
     DateTimeOffset FileCreatedAt,
@@ -48,9 +51,10 @@ internal sealed record ImmichAsset(
     string? Visibility,
     string? Duration,
     string? Thumbhash,
-    ImmichExif? ExifInfo,
-    List<ImmichPerson>? People,
-    List<ImmichTag>? Tags);
+    string? OriginalMimeType = null,
+    ImmichExif? ExifInfo = null,
+    List<ImmichPerson>? People = null,
+    List<ImmichTag>? Tags = null);
 
 internal sealed record ImmichSearchAssets(List<ImmichAsset> Items, string? NextPage);
 
@@ -58,7 +62,7 @@ internal sealed record ImmichSearchResult(ImmichSearchAssets Assets);
 
 internal sealed record ImmichActivityStatistics(int Comments, int Likes);
 
-internal sealed record ImmichActivity(Guid Id, Guid? AssetId, DateTimeOffset CreatedAt, string Type, string? Comment, ImmichUser User);
+internal sealed record ImmichActivity(Guid Id, Guid? AssetId, DateTimeOffset CreatedAt, string Type, ImmichUser User, string? Comment = null);
 
 internal sealed record ImmichAssetStatistics(int Images, int Videos, int Total);
 

@@ -14,8 +14,14 @@ internal sealed class ImmichOptions : IValidatableObject
     /// <summary>How long opening a connection to Immich may take before the client gets a 502.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a forwarded request may stay idle (no bytes either way) before the client gets a 504.</summary>
+    /// <summary>
+    /// How long a forwarded request may stay idle (no bytes either way), and how long one of the gateway's own calls to
+    /// Immich may take until its answer's headers, retries included, before the client gets a 504.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The circuit breaker watches twice the request timeout, and the resilience pipeline takes at most a day.</summary>
+    public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromHours(12);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -31,9 +37,9 @@ internal sealed class ImmichOptions : IValidatableObject
         {
             yield return new($"{SectionName}:ConnectTimeout must be positive.", [nameof(ConnectTimeout)]);
         }
-        if (RequestTimeout <= TimeSpan.Zero)
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > MaxRequestTimeout)
         {
-            yield return new($"{SectionName}:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
+            yield return new($"{SectionName}:RequestTimeout must be positive and at most {MaxRequestTimeout} (12 hours).", [nameof(RequestTimeout)]);
         }
     }
 }

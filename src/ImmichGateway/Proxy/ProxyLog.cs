@@ -13,4 +13,7 @@ internal static partial class ProxyLog
 
     [LoggerMessage(1004, LogLevel.Information, "Refused {Method} {Path}: {Reason}")]
     public static partial void Refused(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(1005, LogLevel.Warning, "{Message} The client got a 502.")]
+    public static partial void ImmichAnswerUnreadable(ILogger logger, string message);
 }

@@ -15,13 +15,20 @@ internal static class ReferenceAlbums
 
     /// <summary>
     /// Immich's album JSON unchanged, plus <c>owner</c> (the owner entry of <c>albumUsers</c>) and <c>assets</c> (every
-    /// asset, paged from POST /api/search/metadata and written out page by page, so memory stays bounded).
+    /// asset, paged from POST /api/search/metadata and sent page by page as it comes, so memory stays bounded and the
+    /// client sees the first assets while later pages are still asked for). Immich's errors on the album or the first
+    /// page go back as Immich sent them. A later page failing cannot change the status any more: the response is cut
+    /// (no closing bracket, no final chunk), so no client takes a partial list for the whole album.
     /// </summary>
-    public static async Task GetWithAssetsAsync(Guid id, bool? withoutAssets, ImmichClient immich, HttpContext context)
+    public static async Task GetWithAssetsAsync(Guid id, bool? withoutAssets, ImmichClient immich, HttpContext context, ILogger<AlbumListing> logger)
     {
         var cancel = context.RequestAborted;
         using var album = await immich.GetJsonAsync($"api/albums/{id}", cancel);
         var root = album.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ImmichUnreadableAnswerException($"GET /api/albums/{id}", "not a JSON object");
+        }
         var order = root.TryGetProperty("order", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
 
         // Everything that can fail with Immich's own error happens before the first byte is written.
@@ -51,22 +58,33 @@ internal static class ReferenceAlbums
         if (page is not null)
         {
             writer.WriteStartArray("assets");
-            for (var current = 1; page is not null; current++)
+            var written = 0;
+            try
             {
-                int next;
-                using (var document = page)
+                for (var current = 1; page is not null; current++)
                 {
-                    var assets = document.RootElement.GetProperty("assets");
-                    foreach (var item in assets.GetProperty("items").EnumerateArray())
+                    int next;
+                    using (page.Document)
                     {
-                        item.WriteTo(writer);
+                        foreach (var item in page.Items.EnumerateArray())
+                        {
+                            item.WriteTo(writer);
+                            written++;
+                        }
+                        next = page.NextPage;
                     }
-                    await writer.FlushAsync(cancel);
-                    next = assets.TryGetProperty("nextPage", out var n) && n.ValueKind == JsonValueKind.String && int.TryParse(n.GetString(), out var number) ? number : 0;
+                    await writer.FlushAsync(cancel); // into the response pipe …
+                    await context.Response.BodyWriter.FlushAsync(cancel); // … and out to the client
+                    // Follow nextPage only forward and only so far, whatever Immich says: no endless loop.
+                    page = next > current && next <= MaxPages ? await SearchPageAsync(immich, id, next, order, cancel) : null;
+                    current = next - 1;
                 }
-                // Follow nextPage only forward and only so far, whatever Immich says: no endless loop.
-                page = next > current && next <= MaxPages ? await SearchPageAsync(immich, id, next, order, cancel) : null;
-                current = next - 1;
+            }
+            catch (Exception error) when (!cancel.IsCancellationRequested)
+            {
+                AlbumListing.Cut(logger, id, written, error.Message);
+                context.Abort();
+                return;
             }
             writer.WriteEndArray();
         }
@@ -74,9 +92,22 @@ internal static class ReferenceAlbums
         await writer.FlushAsync(cancel);
     }
 
-    private static Task<JsonDocument> SearchPageAsync(ImmichClient immich, Guid albumId, int page, string? order, CancellationToken cancel) =>
-        immich.SendJsonAsync(HttpMethod.Post, "api/search/metadata",
+    /// <summary>One page of an album's assets, read from Immich's search answer; its document is the caller's to dispose.</summary>
+    private sealed record AssetPage(JsonDocument Document, JsonElement Items, int NextPage);
+
+    private static async Task<AssetPage> SearchPageAsync(ImmichClient immich, Guid albumId, int page, string? order, CancellationToken cancel)
+    {
+        var document = await immich.SendJsonAsync(HttpMethod.Post, "api/search/metadata",
             new { albumIds = new[] { albumId }, page, size = PageSize, order, withExif = true }, cancel);
+        if (document.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("assets", out var assets) &&
+            assets.ValueKind == JsonValueKind.Object && assets.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+        {
+            var next = assets.TryGetProperty("nextPage", out var n) && n.ValueKind == JsonValueKind.String && int.TryParse(n.GetString(), out var number) ? number : 0;
+            return new AssetPage(document, items, next);
+        }
+        document.Dispose();
+        throw new ImmichUnreadableAnswerException("POST /api/search/metadata", "no assets.items list");
+    }
 
     public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
         ForwardJsonObjectAsync(immich, HttpMethod.Patch, $"api/albums/{id}", request);
@@ -156,4 +187,11 @@ internal static class ReferenceAlbums
         }
         return null;
     }
+}
+
+/// <summary>The log category of the reference album listing (<see cref="ReferenceAlbums.GetWithAssetsAsync"/>).</summary>
+internal sealed partial class AlbumListing
+{
+    [LoggerMessage(1301, LogLevel.Warning, "The asset list of album {Album} was cut after {Written} assets: Immich failed on a later page ({Error})")]
+    public static partial void Cut(ILogger logger, Guid album, int written, string error);
 }

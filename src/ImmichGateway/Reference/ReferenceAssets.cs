@@ -93,7 +93,11 @@ internal static class ReferenceAssets
         }
 
         using var result = await immich.SendJsonAsync(HttpMethod.Post, "api/search/metadata", search, request.HttpContext.RequestAborted);
-        var assets = result.RootElement.GetProperty("assets");
+        if (result.RootElement is not { ValueKind: JsonValueKind.Object } root || !root.TryGetProperty("assets", out var assets) ||
+            assets.ValueKind != JsonValueKind.Object || !assets.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            throw new ImmichUnreadableAnswerException("POST /api/search/metadata", "no assets.items list");
+        }
         if (assets.TryGetProperty("nextPage", out var next) && next.ValueKind == JsonValueKind.String)
         {
             // The client's own query for the next page, but never a credential it put there (the link is echoed back).
@@ -101,7 +105,7 @@ internal static class ReferenceAssets
             var link = $"{rest}{(rest.Length == 0 ? '?' : '&')}page={Uri.EscapeDataString(next.GetString()!)}";
             request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{link}>; rel=\"next\"";
         }
-        return TypedResults.Json(assets.GetProperty("items").Clone());
+        return TypedResults.Json(items.Clone());
     }
 
     public static Task<IResult> DeleteAsync(Guid id, bool? force, HttpContext context, ImmichClient immich) =>

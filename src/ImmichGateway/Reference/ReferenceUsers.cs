@@ -29,11 +29,7 @@ internal static class ReferenceUsers
             return BadRequest("Send the image as multipart/form-data in a field named 'file'.");
         }
         var cancel = request.HttpContext.RequestAborted;
-        Guid me;
-        using (var user = await immich.GetJsonAsync("api/users/me", cancel))
-        {
-            me = user.RootElement.GetProperty("id").GetGuid();
-        }
+        var me = (await immich.GetAsync<ImmichUser>("api/users/me", cancel)).Id;
         if (me != id)
         {
             return TypedResults.Problem("Immich lets a user set only their own profile image; this is another user's.",

@@ -45,6 +45,13 @@ public sealed partial class FakeImmich
     /// <summary>Operation ids that fail with a 500 (to prove a screen degrades one part only).</summary>
     public ConcurrentDictionary<string, bool> Failing { get; } = new();
 
+    /// <summary>
+    /// Operation ids a test answers itself, after the fake's checks of key, admin and body: an answer no Immich gives
+    /// (what a login portal or a broken proxy at Immich's address sends), or one held back. The function gets the
+    /// request and its body, and returns true when it answered, false to let the fake answer as usual.
+    /// </summary>
+    public ConcurrentDictionary<string, Func<HttpContext, byte[], Task<bool>>> Intercepts { get; } = new();
+
     /// <summary>Adds a comment (or a like, when <paramref name="comment"/> is null) by <paramref name="user"/>.</summary>
     public void AddActivity(FakeAlbum album, ImmichUser user, Guid? assetId, string? comment)
     {
@@ -105,6 +112,9 @@ public sealed partial class FakeImmich
     {
         switch (operation.OperationId)
         {
+            case var intercepted when Intercepts.TryGetValue(intercepted, out var intercept) && await intercept(context, body):
+                return true;
+
             case var failing when Failing.ContainsKey(failing):
                 await WriteErrorAsync(context, 500, "Internal server error");
                 return true;
@@ -224,7 +234,14 @@ public sealed partial class FakeImmich
                     : new JsonObject { ["comments"] = activities.Count(a => a["type"]!.GetValue<string>() == "comment"), ["likes"] = activities.Count(a => a["type"]!.GetValue<string>() == "like") });
                 return true;
 
-            case "getAssetInfo" when ServeFromState:
+            case "getAssetInfo":
+                // The recorded assets as recorded (unless the test serves from state), then the albums' assets; any
+                // other id is Immich's 400, as recorded for a random one — never the fake's generic echo, which is
+                // no asset.
+                if (!ServeFromState && FindRecording(context.Request, context.Request.Path.Value!, user, body) is not null)
+                {
+                    return false;
+                }
                 var wanted = match.Groups["id"].Value;
                 var holder = _albums.Values.FirstOrDefault(a => a.CanRead(user) && a.Assets.Any(x => x["id"]!.GetValue<string>() == wanted));
                 if (holder is null)

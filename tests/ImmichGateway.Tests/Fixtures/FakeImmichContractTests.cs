@@ -109,6 +109,17 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
         await AssertDeclaredAsync(operation, request, response);
     }
 
+    [Fact]
+    public async Task AnUnknownAsset_IsImmichs400_AsRecorded()
+    {
+        var recorded = Recordings.Get("GET_api_assets_{random-uuid}.admin.json");
+        using var client = DirectClient(TestUsers.Ada.ImmichKey);
+
+        using var response = await client.GetAsync($"/api/assets/{Guid.NewGuid()}", Cancel);
+
+        await AssertImmichErrorAsync(response, (HttpStatusCode)recorded.Status, recorded.Body!["message"]!.GetValue<string>());
+    }
+
     [Theory]
     [MemberData(nameof(AdminOnlyOperations))]
     public async Task AdminOnlyOperation_CalledByNonAdmin_IsForbidden(string route)
@@ -383,12 +394,16 @@ public sealed class FakeImmichContractTests(GatewayFactory factory)
     /// <summary>A request to <paramref name="operation"/>: uuids for uuid parameters, a body when one is required.</summary>
     private HttpRequestMessage Probe(ImmichOperation operation)
     {
-        // Albums are state the fake checks (an unknown album is Immich's 400), so album routes probe a real one, and
+        // Albums and assets are state the fake checks (an unknown one is Immich's 400), so their routes probe a real one, and
         // removing an album user removes a member of an album of the probe's own; suggestions need their required type.
         if (operation.OperationId == "removeUserFromAlbum")
         {
             var album = factory.Immich.AddAlbum(0, TestUsers.Ada, false, (TestUsers.Bob, "viewer"));
             return new HttpRequestMessage(HttpMethod.Delete, $"/api/albums/{album.Id}/user/{TestUsers.Bob.Id}");
+        }
+        if (operation.OperationId == "getAssetInfo") // an unknown asset is Immich's 400 too (recorded): probe the recorded one
+        {
+            return new HttpRequestMessage(HttpMethod.Get, Recordings.Get("GET_api_assets_{id}.admin.json").Path);
         }
         var path = System.Text.RegularExpressions.Regex.Replace(operation.Template, @"\{(\w+)}",
             m => !operation.UuidParameters.Contains(m.Groups[1].Value) ? "probe"
