@@ -9,6 +9,9 @@ internal sealed class GatewayUsersOptions
     public const string SectionName = "Gateway";
 
     public Dictionary<string, GatewayUserOptions> Users { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What is wrong with the section's shape (<see cref="GatewayUsersReader"/>); then no user was read.</summary>
+    internal List<string> ShapeErrors { get; } = [];
 }
 
 internal sealed class GatewayUserOptions

@@ -43,7 +43,7 @@ internal sealed class GatewayUsersStore : IDisposable
         GatewayUsersOptions options;
         try
         {
-            options = _configuration.GetSection(GatewayUsersOptions.SectionName).Get<GatewayUsersOptions>() ?? new GatewayUsersOptions();
+            options = GatewayUsersReader.Read(_configuration); // a shape error is reported by the validator, below
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {

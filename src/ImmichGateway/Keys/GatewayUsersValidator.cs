@@ -10,7 +10,7 @@ internal sealed class GatewayUsersValidator : IValidateOptions<GatewayUsersOptio
 {
     public ValidateOptionsResult Validate(string? name, GatewayUsersOptions options)
     {
-        var errors = new List<string>();
+        var errors = new List<string>(options.ShapeErrors);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         var subjects = new Dictionary<string, string>(StringComparer.Ordinal);
         var emails = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

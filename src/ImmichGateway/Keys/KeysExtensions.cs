@@ -40,7 +40,7 @@ internal static class KeysExtensions
 
         builder.Services.AddSingleton<IValidateOptions<GatewayUsersOptions>, GatewayUsersValidator>();
         builder.Services.AddOptions<GatewayUsersOptions>()
-            .BindConfiguration(GatewayUsersOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => GatewayUsersReader.ReadInto(configuration, options))
             .ValidateOnStart();
         builder.Services.AddSingleton<GatewayUsersStore>();
         return builder;

@@ -49,7 +49,10 @@ public sealed class ConfigurationReloadTests
         Assert.True(accepted);
     }
 
-    public static TheoryData<string> BadEdits => new() { "malformed-hash", "user-without-immich-key", "duplicate-hash", "not-json", "empty-file" };
+    public static TheoryData<string> BadEdits => new()
+    {
+        "malformed-hash", "user-without-immich-key", "duplicate-hash", "not-json", "empty-file", "read-only-yes", "albums-single-value",
+    };
 
     [Theory]
     [MemberData(nameof(BadEdits))]
@@ -70,6 +73,12 @@ public sealed class ConfigurationReloadTests
                 break;
             case "duplicate-hash":
                 settings["Gateway:Users:ada:Clients:copy:KeySha256"] = TestUsers.BobFrame.KeySha256;
+                break;
+            case "read-only-yes": // the binder would throw, and the whole section would read as empty
+                settings["Gateway:Users:bob:Clients:frame:ReadOnly"] = "yes";
+                break;
+            case "albums-single-value": // the binder would skip it: bob's frame would see every album
+                settings["Gateway:Users:bob:Clients:frame:Albums"] = FakeImmich.AlbumOne.ToString();
                 break;
         }
 

@@ -17,6 +17,20 @@ public sealed class StartupValidationTests
         { "immich-url-not-http", "Immich:BaseUrl", "ftp://immich", "Immich:BaseUrl must be an absolute http or https URL" },
         { "oidc-without-audience", "Gateway:Oidc:Authority", "https://login.example.test/", "Gateway:Oidc:Audience is required" },
         { "bad-known-network", "Gateway:KnownNetworks:0", "10.0.0.0/99", "Gateway:KnownNetworks must list CIDR networks" },
+        // A limit the binder would skip is a client without limits; a value it cannot convert it would quote.
+        { "albums-single-value", "Gateway:Users:bob:Clients:frame:Albums", "1001bb5e-afab-4dd6-918c-53bf41379a9d", "Gateway:Users:bob:Clients:frame:Albums must be a list|Gateway__Users__bob__Clients__frame__Albums__0" },
+        { "routes-single-value", "Gateway:Users:bob:Clients:frame:Routes", "GET /api/albums/**", "Gateway:Users:bob:Clients:frame:Routes must be a list" },
+        { "albums-misspelt", "Gateway:Users:bob:Clients:frame:Album:0", "1001bb5e-afab-4dd6-918c-53bf41379a9d", "Gateway:Users:bob:Clients:frame:Album is not a setting the gateway knows" },
+        { "list-entry-not-numbered", "Gateway:Users:bob:Clients:frame:Routes:first", "GET /api/albums/**", "Gateway:Users:bob:Clients:frame:Routes:first is not a list entry" },
+        { "read-only-yes", "Gateway:Users:bob:Clients:frame:ReadOnly", "yes", "Gateway:Users:bob:Clients:frame:ReadOnly must be true or false" },
+        { "read-only-holds-a-secret", "Gateway:Users:bob:Clients:frame:ReadOnly", TestUsers.Bob.ImmichKey, "Gateway:Users:bob:Clients:frame:ReadOnly must be true or false" },
+        { "permit-limit-ten", "Gateway:Users:bob:Clients:frame:RateLimit:PermitLimit", "ten", "Gateway:Users:bob:Clients:frame:RateLimit:PermitLimit must be a whole number" },
+        { "rate-limit-misspelt", "Gateway:Users:bob:Clients:frame:RateLimit:Permits", "10", "Gateway:Users:bob:Clients:frame:RateLimit:Permits is not a setting" },
+        { "client-as-value", "Gateway:Users:bob:Clients:tv", TestUsers.BobFrame.KeySha256, "Gateway:Users:bob:Clients:tv has a value; it must be a section" },
+        { "clients-as-value", "Gateway:Users:erin:Clients", "tv", "Gateway:Users:erin:Clients has a value" },
+        { "user-as-value", "Gateway:Users:erin", TestUsers.Bob.ImmichKey, "Gateway:Users:erin has a value; it must be a section" },
+        { "user-setting-misspelt", "Gateway:Users:bob:ImmichKey", TestUsers.Bob.ImmichKey, "Gateway:Users:bob:ImmichKey is not a setting the gateway knows" },
+        { "key-hash-as-section", "Gateway:Users:bob:Clients:frame:KeySha256:0", TestUsers.BobFrame.KeySha256, "Gateway:Users:bob:Clients:frame:KeySha256 must be a single value" },
     };
 
     [Theory]
