@@ -34,16 +34,15 @@ internal sealed class ClientKeyAuthenticationHandler(GatewayUsersStore users, IL
     public Task ForbidAsync(AuthenticationProperties? properties) =>
         IsBearerOnly ? _context.ForbidAsync(GatewayAuthDefaults.BearerScheme, properties) : Refuse(StatusCodes.Status403Forbidden);
 
-    /// <summary>A key in <c>x-api-key</c> takes precedence; without one, a bearer token goes to the bearer scheme.</summary>
-    private bool IsBearerOnly
-    {
-        get
-        {
-            var headers = _context.Request.Headers;
-            return !headers.ContainsKey(ImmichHeaders.ApiKey) &&
-                   headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        }
-    }
+    private bool IsBearerOnly => IsBearerRequest(_context.Request);
+
+    /// <summary>
+    /// A key in <c>x-api-key</c> takes precedence; without one (an empty header is none), a bearer token goes to the
+    /// bearer scheme.
+    /// </summary>
+    public static bool IsBearerRequest(HttpRequest request) =>
+        string.IsNullOrEmpty(request.Headers[ImmichHeaders.ApiKey].ToString()) &&
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     private AuthenticateResult Authenticate()
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ImmichGateway.Auth;
 
@@ -27,19 +26,19 @@ internal sealed class GatewayAuthorizationResultHandler(IOptions<OidcOptions> oi
         }
 
         // The authentication middleware keeps only successes; handlers cache their result, so this does not run twice.
+        // A bearer token's failure is told in the gateway's words whatever the exception (a malformed token fails
+        // with an ArgumentException, not a SecurityTokenException): never IdentityModel's own message.
         var failure = (await context.AuthenticateAsync()).Failure;
-        var bearerFailed = failure is SecurityTokenException or SecurityTokenValidationException || failure?.Message == AuthMessages.UnknownTokenUser;
-        var detail = failure switch
+        var bearer = ClientKeyAuthenticationHandler.IsBearerRequest(context.Request);
+        var bearerFailed = bearer && failure is not null;
+        var detail = (bearer, failure) switch
         {
-            null => AuthMessages.NoCredential,
-            SecurityTokenException => AuthMessages.InvalidToken,
-            _ => failure.Message,
+            (true, _) when !oidc.Value.Enabled => AuthMessages.OidcDisabled,
+            (true, { Message: AuthMessages.UnknownTokenUser }) => AuthMessages.UnknownTokenUser,
+            (true, not null) => AuthMessages.InvalidToken,
+            (_, null) => AuthMessages.NoCredential,
+            _ => failure.Message, // the client-key scheme's own messages (AuthMessages)
         };
-        if (!oidc.Value.Enabled && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && failure is null or SecurityTokenException)
-        {
-            detail = AuthMessages.OidcDisabled;
-        }
 
         context.Response.Headers.Append("WWW-Authenticate", "ApiKey header=\"x-api-key\"");
         if (oidc.Value.Enabled)

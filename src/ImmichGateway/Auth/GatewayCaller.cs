@@ -5,10 +5,17 @@ namespace ImmichGateway.Auth;
 
 /// <summary>
 /// Who is calling: a configured user, the client app they called from (a client key's name, or <c>oidc</c>), and
-/// the hash of the client key when one was used (so a reload can tell whether that key still exists).
+/// the hash of the client key when one was used, or for a bearer token what it was matched by (so a reload can tell
+/// whether that key, or that token's subject or email, still lets the caller in).
 /// </summary>
 internal sealed record GatewayCaller(string User, string Client, string? KeySha256)
 {
+    /// <summary>The token's <c>sub</c>, for a bearer caller.</summary>
+    public string? TokenSubject { get; init; }
+
+    /// <summary>The token's <c>email</c>, for a bearer caller, when the token says it is verified.</summary>
+    public string? TokenVerifiedEmail { get; init; }
+
     public const string OidcClient = "oidc";
 
     private const string UserClaim = "gateway:user";
@@ -30,8 +37,9 @@ internal sealed record GatewayCaller(string User, string Client, string? KeySha2
         new GatewayIdentity(new GatewayCaller(user, client, keySha256),
             [new(UserClaim, user), new(ClientClaim, client), new(KeyHashClaim, keySha256)], authenticationType);
 
-    public static ClaimsIdentity CreateIdentity(string user, string authenticationType) =>
-        new GatewayIdentity(new GatewayCaller(user, OidcClient, null), [new(UserClaim, user), new(ClientClaim, OidcClient)], authenticationType);
+    public static ClaimsIdentity CreateTokenIdentity(string user, string? subject, string? verifiedEmail, string authenticationType) =>
+        new GatewayIdentity(new GatewayCaller(user, OidcClient, null) { TokenSubject = subject, TokenVerifiedEmail = verifiedEmail },
+            [new(UserClaim, user), new(ClientClaim, OidcClient)], authenticationType);
 
     /// <summary>An identity that carries its <see cref="GatewayCaller"/>, so reading it costs nothing.</summary>
     private sealed class GatewayIdentity(GatewayCaller caller, IEnumerable<Claim> claims, string authenticationType)

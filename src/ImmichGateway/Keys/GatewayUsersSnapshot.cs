@@ -102,9 +102,11 @@ internal sealed class GatewayUsersSnapshot
         keySha256 is null ? Scopes.ClientScope.Unlimited : _clientsByHash.TryGetValue(keySha256, out var client) ? client.Scope : null;
 
     /// <summary>Whether a caller authenticated against an earlier snapshot would still be let in by this one.</summary>
-    public bool StillAdmits(string user, string? keySha256, string immichKey) =>
-        ImmichKeyFor(user) == immichKey &&
-        (keySha256 is null || (_clientsByHash.TryGetValue(keySha256, out var client) && string.Equals(client.User, user, StringComparison.OrdinalIgnoreCase)));
+    public bool StillAdmits(Auth.GatewayCaller caller, string immichKey) =>
+        ImmichKeyFor(caller.User) == immichKey &&
+        (caller.KeySha256 is { } keySha256
+            ? _clientsByHash.TryGetValue(keySha256, out var client) && string.Equals(client.User, caller.User, StringComparison.OrdinalIgnoreCase)
+            : string.Equals(FindUserByToken(caller.TokenSubject, caller.TokenVerifiedEmail, caller.TokenVerifiedEmail is not null), caller.User, StringComparison.OrdinalIgnoreCase));
 
     private static string ComputeFingerprint(GatewayUsersOptions options)
     {

@@ -47,7 +47,7 @@ internal sealed class OpenConnectionRegistry : IDisposable
     private void CloseRevoked(GatewayUsersSnapshot snapshot)
     {
         foreach (var group in _open
-                     .Where(entry => !snapshot.StillAdmits(entry.Value.Caller.User, entry.Value.Caller.KeySha256, entry.Value.ImmichKey))
+                     .Where(entry => !snapshot.StillAdmits(entry.Value.Caller, entry.Value.ImmichKey))
                      .GroupBy(entry => entry.Value.Caller))
         {
             var count = 0;

@@ -49,15 +49,18 @@ public sealed class RefusalTests(GatewayFactory gateway)
         Assert.Contains(gateway.Logs.Events, e => e.EventId.Id == 2001 && e.State.GetValueOrDefault("User") == "bob");
     }
 
-    [Fact]
-    public async Task ProtectedRoute_WithBearerTokenWhenOidcIsOff_Is401()
+    [Theory]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")]
+    [InlineData("not-a-jwt")] // malformed: IdentityModel fails it with an ArgumentException of its own words
+    public async Task ProtectedRoute_WithBearerTokenWhenOidcIsOff_Is401_SayingSo(string token)
     {
-        using var client = gateway.CreateBearerClient("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
+        using var client = gateway.CreateBearerClient(token);
         var marker = Guid.NewGuid().ToString("N");
 
         var response = await client.GetAsync($"/api/albums?marker={marker}", Cancel);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("This gateway does not accept bearer tokens; send a client key in x-api-key.",
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized));
         Assert.Empty(gateway.Immich.RequestsMatching(marker));
     }
 

@@ -34,6 +34,32 @@ public sealed class ConfigurationReloadTests
             gateway.Logs.Events.Any(e => e.EventId.Id == 3003 && e.State.GetValueOrDefault("Client") == "kiosk"))), "the closing was not logged");
     }
 
+    [Theory]
+    [InlineData("Subject")]
+    [InlineData("Email")]
+    public async Task RemovedTokenSubjectOrEmail_ClosesTheWebSocketsOfTokensItMatched(string setting)
+    {
+        var signing = new OidcSigning();
+        await using var gateway = new OidcKestrelGatewayFactory(signing);
+        await gateway.InitializeAsync();
+        var token = signing.CreateToken(setting == "Subject"
+            ? new Dictionary<string, object> { ["sub"] = "oidc|alice" }
+            : new Dictionary<string, object> { ["sub"] = "someone-else", ["email"] = TestUsers.Alice.Email, ["email_verified"] = true });
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        await socket.ConnectAsync(gateway.SocketIoUrl, Cancel);
+        await KestrelGatewayFactory.ReceiveTextAsync(socket);
+        using var kioskSocket = await gateway.ConnectSocketIoAsync(TestUsers.AliceKiosk); // alice's client key stays
+
+        var settings = TestUsers.Configuration();
+        Assert.True(settings.Remove($"Gateway:Users:alice:{setting}"));
+        gateway.WriteUsers(settings);
+
+        Assert.True(await KestrelGatewayFactory.ReceiveUntilClosedAsync(socket), "the token's WebSocket stayed open after its user lost the " + setting);
+        await kioskSocket.SendAsync(Encoding.UTF8.GetBytes("still-here"), WebSocketMessageType.Text, true, Cancel);
+        Assert.Equal("still-here", await KestrelGatewayFactory.ReceiveTextAsync(kioskSocket));
+    }
+
     [Fact]
     public async Task AddedClientKey_StartsWorking()
     {
