@@ -14,6 +14,8 @@ internal sealed class GatewayUsersStore : IDisposable
     private readonly ConfigurationFileGuard _fileGuard;
     private readonly ILogger<GatewayUsersStore> _logger;
     private readonly IDisposable _reloadRegistration;
+    private readonly Lock _reloadLock = new();
+    private IReadOnlyList<string> _reportedBroken = [];
     private GatewayUsersSnapshot _current;
 
     public GatewayUsersStore(IConfiguration configuration, IOptions<GatewayUsersOptions> startupOptions,
@@ -24,6 +26,11 @@ internal sealed class GatewayUsersStore : IDisposable
         _validator = validator;
         _logger = logger;
         _current = new GatewayUsersSnapshot(startupOptions.Value); // validated at start-up (ValidateOnStart)
+        if (configuration is IConfigurationRoot root)
+        {
+            _fileGuard.Watch(root);
+        }
+        _fileGuard.Recovered += Reload;
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
@@ -34,16 +41,28 @@ internal sealed class GatewayUsersStore : IDisposable
 
     private void Reload()
     {
-        var previous = Current;
-        if (_fileGuard.TakeFailure() is { } brokenFile)
+        lock (_reloadLock) // a file's change and its recovery may arrive together
         {
-            KeysLog.ReloadRejected(_logger, $"{Path.GetFileName(brokenFile)} could not be read (is it valid JSON?)");
-            return;
+            ReloadLocked();
+        }
+    }
+
+    private void ReloadLocked()
+    {
+        var previous = Current;
+        var broken = _fileGuard.BrokenFiles;
+        var newlyBroken = broken.Except(_reportedBroken).ToList();
+        _reportedBroken = broken;
+        foreach (var file in newlyBroken)
+        {
+            KeysLog.ReloadRejected(_logger, $"{file} could not be read (is it valid JSON?); its last good settings stay in force until it is fixed");
         }
         GatewayUsersOptions options;
         try
         {
-            options = GatewayUsersReader.Read(_configuration); // a shape error is reported by the validator, below
+            // While a file does not parse, its last good settings stand in for it; other sources' edits still apply.
+            var configuration = _configuration is IConfigurationRoot root ? _fileGuard.UsersConfiguration(root) : _configuration;
+            options = GatewayUsersReader.Read(configuration); // a shape error is reported by the validator, below
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
@@ -58,8 +77,8 @@ internal sealed class GatewayUsersStore : IDisposable
             return;
         }
 
-        // A file that fails to parse was refused above (the guard); an edit that parses and declares no users at all is
-        // the operator revoking everyone, and revocation wins: every key stops working, loudly.
+        // A file that fails to parse was replaced by its last good settings above (the guard); an edit that parses and
+        // declares no users at all is the operator revoking everyone, and revocation wins: every key stops working, loudly.
         var next = new GatewayUsersSnapshot(options);
         if (next.Fingerprint == previous.Fingerprint)
         {
@@ -74,5 +93,9 @@ internal sealed class GatewayUsersStore : IDisposable
         Changed?.Invoke(next);
     }
 
-    public void Dispose() => _reloadRegistration.Dispose();
+    public void Dispose()
+    {
+        _fileGuard.Recovered -= Reload;
+        _reloadRegistration.Dispose();
+    }
 }

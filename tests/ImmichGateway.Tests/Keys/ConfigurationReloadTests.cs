@@ -130,6 +130,43 @@ public sealed class ConfigurationReloadTests
     }
 
     [Fact]
+    public async Task WhileTheUsersFileDoesNotParse_AnotherSourcesEdit_AppliesWithoutDroppingTheFilesUsers()
+    {
+        var directory = Directory.CreateTempSubdirectory("gateway-secret-");
+        try
+        {
+            const string daveKey = "igw_dave_from_secret_dir_while_file_broken_0123";
+            File.WriteAllText(Path.Combine(directory.FullName, "Gateway__Users__dave__ImmichApiKey"), TestUsers.Bob.ImmichKey);
+            File.WriteAllText(Path.Combine(directory.FullName, "Gateway__Users__dave__Clients__tv__KeySha256"),
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(daveKey))));
+            await using var gateway = new GatewayFactory();
+            gateway.Settings["Gateway:ConfigDirectory"] = directory.FullName;
+            await gateway.InitializeAsync();
+            using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk); // declared in the users file
+            using var dave = gateway.CreateAnonymousClient(); // declared in the Secret directory
+            dave.DefaultRequestHeaders.Add("x-api-key", daveKey);
+            Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await dave.GetAsync("/api/albums", Cancel)).StatusCode);
+
+            gateway.WriteUsersRaw("{ \"Gateway\": { \"Users\": "); // an editor saved half a file
+            Assert.True(await GatewayFactory.EventuallyAsync(() => Task.FromResult(gateway.Logs.Events.Any(e => e.EventId.Id == 3002))), "the broken file was not reported");
+            File.Delete(Path.Combine(directory.FullName, "Gateway__Users__dave__Clients__tv__KeySha256")); // the operator revokes dave's tv
+            var daveRevoked = await GatewayFactory.EventuallyAsync(async () => (await dave.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized);
+
+            Assert.True(daveRevoked, "the Secret directory's edit did not apply while the users file was broken");
+            Assert.Equal(HttpStatusCode.OK, (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode); // the file's users stay
+
+            gateway.WriteUsers(TestUsers.Configuration(TestUsers.BobFrame)); // fixed, and without alice's kiosk
+            Assert.True(await GatewayFactory.EventuallyAsync(async () => (await kiosk.GetAsync("/api/albums", Cancel)).StatusCode == HttpStatusCode.Unauthorized),
+                "the repaired file's edit did not apply");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task EditRemovingEveryUser_RefusesEveryKey_WithoutAskingImmich_AndWarns()
     {
         await using var gateway = new GatewayFactory();
