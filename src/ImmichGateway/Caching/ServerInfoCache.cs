@@ -158,7 +158,7 @@ internal sealed class ServerInfoCache(
     private static async Task<IResult> ForwardAsync(HttpClient http, string path, string? user, string? immichKey, Forwarded forwarded, HttpContext context)
     {
         var query = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(context.Request.Query
-            .Where(q => !ImmichHeaders.CredentialQueryParameters.Contains(q.Key, StringComparer.OrdinalIgnoreCase))
+            .Where(q => !ImmichHeaders.IsCredentialQueryParameter(q.Key))
             .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))));
         using var request = new HttpRequestMessage(HttpMethod.Get, path + query.ToQueryString());
         foreach (var name in new[] { "If-None-Match", "If-Modified-Since" })

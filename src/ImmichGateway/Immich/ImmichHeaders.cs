@@ -16,6 +16,24 @@ internal static class ImmichHeaders
     /// <summary>Query parameters that carry a credential Immich would honour.</summary>
     public static readonly string[] CredentialQueryParameters = ["apiKey", "sessionKey", "key", "slug"];
 
+    /// <summary>
+    /// Whether a query parameter carries a credential: one of <see cref="CredentialQueryParameters"/> in any case, also
+    /// in the bracket forms a query parser such as <c>qs</c> reads as the same name (<c>apiKey[]</c>, <c>apiKey[0]</c>).
+    /// </summary>
+    public static bool IsCredentialQueryParameter(string name)
+    {
+        var bracket = name.IndexOf('[');
+        var bare = bracket > 0 ? name.AsSpan(0, bracket) : name.AsSpan();
+        foreach (var credential in CredentialQueryParameters)
+        {
+            if (bare.Equals(credential, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Every cookie whose name starts with this is Immich's (session token, auth type, share-link token…).</summary>
     public const string CookiePrefix = "immich_";
 }

@@ -75,12 +75,12 @@ internal sealed class CredentialTransformProvider : ITransformProvider
 
         // Touch the query only when it carries a credential: rebuilding it would re-encode what Immich receives.
         if (context.HttpContext.Request.QueryString.HasValue &&
-            context.HttpContext.Request.Query.Keys.Any(key => ImmichHeaders.CredentialQueryParameters.Contains(key, StringComparer.OrdinalIgnoreCase)))
+            context.HttpContext.Request.Query.Keys.Any(ImmichHeaders.IsCredentialQueryParameter))
         {
             var query = context.Query.Collection;
             foreach (var key in query.Keys.ToArray())
             {
-                if (ImmichHeaders.CredentialQueryParameters.Contains(key, StringComparer.OrdinalIgnoreCase))
+                if (ImmichHeaders.IsCredentialQueryParameter(key))
                 {
                     query.Remove(key);
                 }

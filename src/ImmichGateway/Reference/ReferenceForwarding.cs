@@ -12,9 +12,6 @@ namespace ImmichGateway.Reference;
 /// <summary>The small pieces every translation uses: one Immich call, answered as Immich answered.</summary>
 internal static class ReferenceForwarding
 {
-    /// <summary>Query parameters that carry credentials (never forwarded) or that only the gateway understands.</summary>
-    private static readonly HashSet<string> NeverForwarded = new(StringComparer.OrdinalIgnoreCase) { "apiKey", "sessionKey", "key", "slug" };
-
     public static async Task<IResult> ForwardAsync(ImmichClient immich, HttpMethod method, string path, HttpContent? content,
         CancellationToken cancellationToken, Func<int, int>? mapStatus = null, Action<HttpRequestMessage>? configure = null,
         IReadOnlyDictionary<string, string>? successHeaders = null)
@@ -61,7 +58,7 @@ internal static class ReferenceForwarding
         var query = new QueryBuilder();
         foreach (var (name, values) in request.Query)
         {
-            if (!NeverForwarded.Contains(name) && !consumed.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (!ImmichHeaders.IsCredentialQueryParameter(name) && !consumed.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 foreach (var value in values)
                 {

@@ -48,6 +48,10 @@ public sealed class CredentialSubstitutionTests(GatewayFactory gateway)
     [InlineData("key")]
     [InlineData("slug")]
     [InlineData("APIKEY")]
+    [InlineData("apiKey[]")] // qs, a query parser Express can use, reads these as apiKey
+    [InlineData("apiKey[0]")]
+    [InlineData("sessionKey%5B%5D")]
+    [InlineData("key[x]")]
     public async Task ProxiedRequest_WithCredentialQueryParameter_RemovesItAndKeepsTheRest(string parameter)
     {
         using var client = gateway.CreateClient(TestUsers.BobFrame);
@@ -84,6 +88,7 @@ public sealed class CredentialSubstitutionTests(GatewayFactory gateway)
     [InlineData("", "?size=thumbnail")]
     [InlineData("?size=preview&apiKey=secret-value&sessionKey=secret-value&key=secret-value&slug=secret-value", "?size=preview")]
     [InlineData("?apiKey=secret-value&sessionKey=secret-value&key=secret-value&slug=secret-value&keep=1", "?keep=1")]
+    [InlineData("?apiKey[]=secret-value&slug[0]=secret-value&keep=1", "?keep=1")]
     public async Task Thumbnail_WithEveryClientCredential_SendsTheUsersImmichKeyOnly(string query, string immichQuery)
     {
         var asset = gateway.Immich.AddAlbum(1, TestUsers.Bob).Assets[0]["id"]!.GetValue<string>(); // not cached yet

@@ -93,7 +93,7 @@ public sealed class ReferenceAlbumAndListTests(ReferenceGateway gateway) : IClas
         const string secret = "imk_ada_Bm4nV7cX1zL9kJ3hG6fD0sA8pO2iU5yT";
 
         var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "GET",
-            $"/api/assets?albumId={album.Id}&size=10&apiKey={secret}&KEY={secret}&sessionKey={secret}&slug={secret}");
+            $"/api/assets?albumId={album.Id}&size=10&apiKey={secret}&KEY={secret}&sessionKey={secret}&slug={secret}&apiKey[]={secret}&key[0]={secret}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var link = Assert.Single(response.Headers.GetValues("Link"));
