@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace ImmichGateway.Proxy;
 
 /// <summary>
-/// Tracks upgraded connections (WebSockets) per caller. When a reload removes or changes a client's key, or the
-/// user's Immich key, that client's open sockets are closed: a revoked key must not keep a live feed open.
+/// Tracks lasting connections (WebSockets, socket.io long polls) per caller. When a reload removes or changes a
+/// client's key, the user's Immich key, or what a bearer token was matched by, those connections are closed: a revoked
+/// credential must not keep a live feed open.
 /// </summary>
 internal sealed class OpenConnectionRegistry : IDisposable
 {
@@ -24,9 +25,11 @@ internal sealed class OpenConnectionRegistry : IDisposable
 
     public Task TrackAsync(HttpContext context, RequestDelegate next)
     {
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ||
-                      context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
-        var caller = upgrade ? GatewayCaller.From(context.User) : null;
+        // WebSockets, and socket.io's long polls, which Immich holds open for up to its ping interval (25 s).
+        var lasting = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ||
+                      context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true ||
+                      context.Request.Path.StartsWithSegments("/api/socket.io", StringComparison.OrdinalIgnoreCase);
+        var caller = lasting ? GatewayCaller.From(context.User) : null;
         var immichKey = caller is null ? null : _users.Current.ImmichKeyFor(caller.User);
         return caller is null || immichKey is null ? next(context) : TrackOpenAsync(context, caller, immichKey, next);
     }

@@ -594,6 +594,14 @@ public sealed partial class FakeImmich : IAsyncDisposable
         }
 
         context.Response.ContentType = "text/plain; charset=UTF-8";
+        if (HttpMethods.IsGet(context.Request.Method) && context.Request.Query.ContainsKey("sid"))
+        {
+            // An open session's long poll: engine.io holds it until there is something to send, at the latest its
+            // ping interval (25 s), then sends a ping.
+            await Task.Delay(TimeSpan.FromSeconds(25), context.RequestAborted);
+            await context.Response.WriteAsync("2", context.RequestAborted);
+            return;
+        }
         await context.Response.WriteAsync(HttpMethods.IsPost(context.Request.Method)
             ? "ok"
             : $"0{{\"sid\":\"fake\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000,\"user\":\"{user.Id}\"}}");

@@ -34,6 +34,22 @@ public sealed class ConfigurationReloadTests
             gateway.Logs.Events.Any(e => e.EventId.Id == 3003 && e.State.GetValueOrDefault("Client") == "kiosk"))), "the closing was not logged");
     }
 
+    [Fact]
+    public async Task RemovedClientKey_CutsItsLongPollInFlight()
+    {
+        await using var gateway = new KestrelGatewayFactory();
+        await gateway.InitializeAsync();
+        using var kiosk = gateway.CreateClient(TestUsers.AliceKiosk);
+        var poll = kiosk.GetAsync("/api/socket.io/?EIO=4&transport=polling&sid=fake", Cancel); // Immich holds it up to 25 s
+        await GatewayFactory.EventuallyAsync(() => Task.FromResult(gateway.Immich.Requests.Any(r => r.Path == "/api/socket.io/" && r.Query.Contains("sid=fake"))));
+
+        gateway.WriteUsers(TestUsers.Configuration(TestUsers.AlicePhone));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => poll.WaitAsync(GatewayFactory.ReloadDeadline, Cancel)); // cut, not answered
+        Assert.True(await GatewayFactory.EventuallyAsync(() => Task.FromResult(
+            gateway.Logs.Events.Any(e => e.EventId.Id == 3003 && e.State.GetValueOrDefault("Client") == "kiosk"))), "the cut was not logged");
+    }
+
     [Theory]
     [InlineData("Subject")]
     [InlineData("Email")]
