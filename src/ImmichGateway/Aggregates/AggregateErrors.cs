@@ -31,6 +31,10 @@ internal static class AggregateErrors
                 return NotFound("It does not exist, or this user may not see it.");
             }
             var status = error.StatusCode is >= 400 and < 500 ? error.StatusCode : StatusCodes.Status502BadGateway;
+            if (error.Headers.TryGetValue("Retry-After", out var retryAfter) && error.StatusCode is 429 or 503)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter; // when to try again, as Immich (or its proxy) said
+            }
             return TypedResults.Problem(message, statusCode: status, title: status == 502 ? "Immich failed" : "Immich refused the request");
         }
     }

@@ -35,7 +35,12 @@ internal static class ImmichExtensions
             {
                 // Immich:RequestTimeout bounds the whole call, retries included: past it the client gets a 504.
                 var timeout = services.GetRequiredService<IOptions<ImmichOptions>>().Value.RequestTimeout;
-                options.Retry.DisableForUnsafeHttpMethods();
+                // A 429 asks for less traffic, not more: it goes back to the client (with its Retry-After) at once. Nor
+                // does a retry wait out a Retry-After, which could hold the client until the request timeout.
+                options.Retry.ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) &&
+                    args.Outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests);
+                options.Retry.ShouldRetryAfterHeader = false;
+                options.Retry.DisableForUnsafeHttpMethods(); // after ShouldHandle, which it wraps
                 options.Retry.MaxRetryAttempts = 2; // a down Immich must give a fast 502, not a 14-second wait
                 options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 options.AttemptTimeout.Timeout = timeout;

@@ -82,6 +82,31 @@ public sealed class UnreadableAnswerTests(FailingBffGateway gateway) : IClassFix
     }
 
     [Fact]
+    public async Task ImmichsTooManyRequests_IsNotRetried_AndKeepsItsRetryAfter()
+    {
+        gateway.Immich.Intercepts["getAllAlbums"] = async (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "7";
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync("{\"message\":\"Too many requests\"}");
+            return true;
+        };
+        try
+        {
+            var (response, seen) = await gateway.SendAsync(TestUsers.AliceKiosk, "GET", "/bff/albums");
+
+            Assert.Equal("Too many requests", await ProblemAssert.IsProblemAsync(response, HttpStatusCode.TooManyRequests));
+            Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+            Assert.Single(seen, s => s.Path == "/api/albums"); // not retried: a 429 asks for less traffic
+        }
+        finally
+        {
+            gateway.Immich.Intercepts.TryRemove("getAllAlbums", out _);
+        }
+    }
+
+    [Fact]
     public async Task ImmichsOwnErrors_StillPassAsImmichSentThem()
     {
         var (response, _) = await gateway.SendAsync(TestUsers.BobFrame, "GET", $"/api/albums/{gateway.AliceOwn.Id}");
