@@ -167,15 +167,9 @@ internal static class AggregatesEndpoints
             degraded));
     }
 
-    /// <summary>
-    /// A screen on GET, and on HEAD as GET answers it (Kestrel sends no body to a HEAD): clients probe with HEAD before
-    /// they fetch. The HEAD twin stays out of the OpenAPI document, which would otherwise name two operations alike.
-    /// </summary>
-    private static RouteHandlerBuilder MapScreen(this RouteGroupBuilder group, string pattern, Delegate handler)
-    {
-        group.MapMethods(pattern, [HttpMethods.Head], handler).ExcludeFromDescription();
-        return group.MapGet(pattern, handler);
-    }
+    /// <summary>A screen on GET, and on HEAD as GET answers it (Kestrel sends no body to a HEAD): clients probe with HEAD.</summary>
+    private static RouteHandlerBuilder MapScreen(this RouteGroupBuilder group, string pattern, Delegate handler) =>
+        group.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
     private static IReadOnlyList<AlbumSummaryView> Summaries(IEnumerable<ImmichAlbum> albums) =>
         albums.OrderByDescending(a => a.LastUpdated).Select(AlbumSummaryView.From).ToList();

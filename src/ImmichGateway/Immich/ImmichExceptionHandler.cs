@@ -43,6 +43,14 @@ internal sealed class ImmichExceptionHandler(ProxyMetrics metrics, ILogger<Immic
                 await httpContext.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable, "Immich is unavailable",
                     "Recent calls to Immich failed; the gateway is giving it a moment before trying again.");
                 return true;
+            case HttpRequestException failed when ClientBodyException.In(failed) is { } body:
+                // The client's own body failed on its way through (not Immich): its 400 or 413.
+                if (!httpContext.RequestAborted.IsCancellationRequested)
+                {
+                    await httpContext.WriteProblemAsync(body.StatusCode, "Bad request",
+                        body.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request body could not be read.");
+                }
+                return true;
             case HttpRequestException:
                 await httpContext.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich is unreachable", "The gateway could not get an answer from Immich.");
                 return true;

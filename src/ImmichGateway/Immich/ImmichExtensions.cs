@@ -38,7 +38,10 @@ internal static class ImmichExtensions
                 // A 429 asks for less traffic, not more: it goes back to the client (with its Retry-After) at once. Nor
                 // does a retry wait out a Retry-After, which could hold the client until the request timeout.
                 options.Retry.ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) &&
-                    args.Outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests);
+                    args.Outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests && ClientBodyException.In(args.Outcome.Exception) is null);
+                // A client's broken body is no failure of Immich's: it must not open the circuit for everyone.
+                options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) &&
+                    ClientBodyException.In(args.Outcome.Exception) is null);
                 options.Retry.ShouldRetryAfterHeader = false;
                 options.Retry.DisableForUnsafeHttpMethods(); // after ShouldHandle, which it wraps
                 options.Retry.MaxRetryAttempts = 2; // a down Immich must give a fast 502, not a 14-second wait

@@ -30,6 +30,8 @@ internal static class OpenApiExtensions
             {
                 [new OpenApiSecuritySchemeReference(GatewaySecuritySchemes.Bearer, document)] = [],
             });
+            // Routes that answer GET answer HEAD too; the document lists the GET only (one operation per id).
+            options.DocInclusionPredicate((document, api) => api.HttpMethod != HttpMethods.Head && (api.GroupName is null || api.GroupName == document));
             options.OperationFilter<RequestBodyOperationFilter>();
             options.OperationFilter<ImmichResponseOperationFilter>();
             options.SchemaFilter<ExampleSchemaFilter>();

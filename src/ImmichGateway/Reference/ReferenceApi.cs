@@ -31,19 +31,19 @@ internal static class ReferenceApi
             .ProducesProblem(StatusCodes.Status502BadGateway);
 
         // reference route                                                           → current Immich
-        api.MapGet("/server-info/ping", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/ping", c, i))
+        api.MapGetAndHead("/server-info/ping", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/ping", c, i))
             .AllowAnonymous().Named("GetServerInfoPing", "GET /api/server/ping").ImmichJson("ServerPingResponse");
-        api.MapGet("/server-info/stats", ReferenceMisc.StatisticsAsync)
+        api.MapGetAndHead("/server-info/stats", ReferenceMisc.StatisticsAsync)
             .Named("GetServerInfoStats", "GET /api/server/statistics (admin only)").ImmichJson("ServerStatsResponseDto").Produces(StatusCodes.Status403Forbidden);
-        api.MapGet("/server-info/features", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/features", c, i))
+        api.MapGetAndHead("/server-info/features", (HttpContext c, ImmichClient i) => ReferenceMisc.ForwardGetAsync("api/server/features", c, i))
             .AllowAnonymous().Named("GetServerInfoFeatures", "GET /api/server/features").ImmichJson("ServerFeaturesDto");
 
-        api.MapGet("/albums/{id:uuid}", ReferenceAlbums.GetWithAssetsAsync)
+        api.MapGetAndHead("/albums/{id:uuid}", ReferenceAlbums.GetWithAssetsAsync)
             .Named("GetAlbumWithAssets", "GET /api/albums/{id} plus every asset via POST /api/search/metadata; adds `assets` and `owner`; ?withoutAssets=true skips the assets")
             .Produces<ReferenceAlbum>().Produces(StatusCodes.Status400BadRequest);
         api.MapPut("/albums/{id:uuid}", ReferenceAlbums.UpdateAsync).Named("UpdateAlbum", "PATCH /api/albums/{id}")
             .JsonObjectBody("UpdateAlbumDto").ImmichJson("AlbumResponseDto");
-        api.MapGet("/albums/{id:uuid}/cover-image", ReferenceAlbums.GetCoverAsync)
+        api.MapGetAndHead("/albums/{id:uuid}/cover-image", ReferenceAlbums.GetCoverAsync)
             .Named("GetAlbumCoverImage", "GET /api/albums/{id} with the caller's key (every time) for its albumThumbnailAssetId, then that asset's " +
                 "thumbnail as GET /api/assets/{id}/thumbnail serves it: the same size, edited and format, from the thumbnail cache when it can answer (404 if there is no cover)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status406NotAcceptable);
@@ -52,11 +52,11 @@ internal static class ReferenceApi
             .DocumentsBody<SetCoverImageRequest>(required: true).ImmichJson("AlbumResponseDto").ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        api.MapGet("/assets", ReferenceAssets.ListAsync)
+        api.MapGetAndHead("/assets", ReferenceAssets.ListAsync)
             .Named("ListAssets", "POST /api/search/metadata; the body is the page's assets, the next page is in a Link header (rel=\"next\")")
             .Produces<ReferenceAsset[]>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapDelete("/assets/{id:uuid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}").Produces(StatusCodes.Status204NoContent);
-        api.MapGet("/assets/{id:uuid}/thumbnail", ReferenceAssets.ThumbnailAsync)
+        api.MapGetAndHead("/assets/{id:uuid}/thumbnail", ReferenceAssets.ThumbnailAsync)
             .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded: the gateway converts " +
                 "Immich's image, or answers 406 when it cannot)")
             .Image().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status406NotAcceptable);
@@ -88,7 +88,7 @@ internal static class ReferenceApi
 
         api.MapPost("/search/assets", ReferenceMisc.SearchAssetsAsync).Named("SearchAssets", "POST /api/search/metadata (same body)")
             .JsonObjectBody("MetadataSearchDto").ImmichJson("SearchResponseDto");
-        api.MapGet("/search/metadata", ReferenceSearchFields.GetAsync)
+        api.MapGetAndHead("/search/metadata", ReferenceSearchFields.GetAsync)
             .Named("GetSearchableFields", "the fields of POST /api/search/metadata, with known values from GET /api/search/suggestions")
             .Produces<SearchableFieldsResponse>();
 
@@ -104,15 +104,22 @@ internal static class ReferenceApi
         api.MapPut("/shared-links/{id:uuid}", ReferenceMisc.UpdateSharedLinkAsync).Named("UpdateSharedLink", "PATCH /api/shared-links/{id}")
             .JsonObjectBody("SharedLinkEditDto").ImmichJson("SharedLinkResponseDto");
 
-        api.MapGet("/download/info", ReferenceMisc.DownloadInfoAsync)
+        api.MapGetAndHead("/download/info", ReferenceMisc.DownloadInfoAsync)
             .Named("GetDownloadInfo", "POST /api/download/info (assetIds repeated or comma-separated, albumId, userId, archiveSize)")
             .Produces<ReferenceDownloadInfo>().ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapGet("/download/archive", ReferenceMisc.DownloadArchiveAsync)
+        api.MapGetAndHead("/download/archive", ReferenceMisc.DownloadArchiveAsync)
             .Named("DownloadArchive", "POST /api/download/archive, the zip streamed back")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status400BadRequest);
 
         return api;
     }
+
+    /// <summary>
+    /// A GET row, which answers HEAD as GET does (Kestrel sends no body to a HEAD; the OpenAPI document lists the GET):
+    /// otherwise a HEAD would pass the row by and reach Immich untranslated (a 404, or Immich's own answer at that path).
+    /// </summary>
+    private static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder api, string pattern, Delegate handler) =>
+        api.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
     /// <summary>
     /// An error from Immich on a translated route keeps Immich's meaning: its status, headers and body go back as they

@@ -40,7 +40,7 @@ internal static class ReferenceForwarding
         {
             return null;
         }
-        var content = new StreamContent(request.Body);
+        var content = new StreamContent(new ClientBodyStream(request.Body));
         if (request.ContentType is { } contentType)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);
