@@ -60,6 +60,9 @@ internal static class ProxyExtensions
     private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IOptions<ProxyOptions> proxy)
     {
         forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        // Every trusted hop is unwrapped (a CDN in front of an ingress), stopping at the first address not believed;
+        // the default of one hop left the client behind two trusted proxies as the inner proxy's address.
+        forwarded.ForwardLimit = null;
         if (proxy.Value.KnownProxies is { Length: > 0 } || proxy.Value.KnownNetworks is { Length: > 0 })
         {
             // Configured lists replace the default (loopback only): exactly these proxies are believed.

@@ -72,8 +72,13 @@ internal static class ReferenceAssets
             }
             search["albumIds"] = albumIds;
         }
-        if (ClientScopes.NarrowAlbums(ClientScopes.Of(request.HttpContext),
-                search.TryGetValue("albumIds", out var requested) ? ((List<string>)requested).Select(Guid.Parse).ToList() : []) is { } narrowed)
+        var scope = ClientScopes.Of(request.HttpContext);
+        var requestedAlbums = search.TryGetValue("albumIds", out var requested) ? ((List<string>)requested).Select(Guid.Parse).ToList() : [];
+        if (ClientScopes.NeedsAnAlbum(scope, requestedAlbums))
+        {
+            return BadRequest(ClientScopes.NameOneAlbum + " Add ?albumId=<album id>.");
+        }
+        if (ClientScopes.NarrowAlbums(scope, requestedAlbums) is { } narrowed)
         {
             // An album-scoped client lists only inside its albums.
             if (narrowed.Count == 0)

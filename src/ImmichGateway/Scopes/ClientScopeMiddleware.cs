@@ -73,10 +73,11 @@ internal sealed class ClientScopeMiddleware(
                 var containing = await immich.GetAsync<List<ImmichAlbum>>($"api/albums?assetId={asset}", cancel);
                 albums = containing.Select(a => a.Id).ToHashSet();
             }
-            catch (ImmichException)
+            catch (ImmichException refused) when (refused.StatusCode is 400 or 403 or 404)
             {
                 albums = new HashSet<Guid>(); // no such asset, or not the user's to see: not in any of the client's albums
             }
+            // Immich failing (5xx, 429) is not an answer: it surfaces as Immich's error, and nothing is remembered.
             memberships.Set(key, albums, options.Value.MembershipCacheDuration);
         }
         return albums!.Overlaps(scope.Albums!);

@@ -25,7 +25,9 @@ internal sealed record RouteRule(string Method, string[] Segments)
 
     public bool Matches(string method, string path)
     {
-        if (Method != "*" && !string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
+        // A GET rule allows HEAD too: a HEAD tells nothing its GET would not.
+        if (Method != "*" && !string.Equals(Method, method, StringComparison.OrdinalIgnoreCase) &&
+            !(HttpMethods.IsHead(method) && string.Equals(Method, HttpMethods.Get, StringComparison.OrdinalIgnoreCase)))
         {
             return false;
         }

@@ -68,6 +68,11 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
             await http.WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", "The search body must be a JSON object with album UUIDs in albumIds.");
             return;
         }
+        if (ClientScopes.NeedsAnAlbum(scope, requested))
+        {
+            await http.WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", ClientScopes.NameOneAlbum + " Send albumIds: [\"<album id>\"].");
+            return;
+        }
         var narrowed = ClientScopes.NarrowAlbums(scope, requested)!;
         if (narrowed.Count == 0)
         {

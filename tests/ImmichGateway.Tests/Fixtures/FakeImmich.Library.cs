@@ -192,9 +192,11 @@ public sealed partial class FakeImmich
                     return true;
                 }
                 var ascending = search["order"]?.GetValue<string>() == "asc";
-                var assets = albumIds.Select(a => Guid.Parse(a!.GetValue<string>()))
-                    .Where(a => _albums.TryGetValue(a, out var found) && found.CanRead(user))
-                    .SelectMany(a => _albums[a].Assets)
+                // Immich's inAlbums: the assets that are in every album listed, not in any of them.
+                var listed = albumIds.Select(a => Guid.Parse(a!.GetValue<string>())).Distinct()
+                    .Where(a => _albums.TryGetValue(a, out var found) && found.CanRead(user)).Select(a => _albums[a]).ToList();
+                var assets = listed.Take(1).SelectMany(first => first.Assets)
+                    .Where(a => listed.Skip(1).All(other => other.Assets.Any(o => o["id"]!.GetValue<string>() == a["id"]!.GetValue<string>())))
                     .Where(a => search["isFavorite"] is null || a["isFavorite"]!.GetValue<bool>() == search["isFavorite"]!.GetValue<bool>());
                 var ordered = (ascending ? assets.OrderBy(FileCreatedAt) : assets.OrderByDescending(FileCreatedAt)).ToList();
                 var items = ordered.Skip((page - 1) * size).Take(size).Select(a => (JsonNode)a.DeepClone()).ToArray();

@@ -140,7 +140,7 @@ public sealed class AlbumScopedClientTests(ScopedGateway gateway) : IClassFixtur
 
     [Theory]
     [InlineData("{}", "[\"{one}\"]")]
-    [InlineData("{\"albumIds\":[\"{one}\",\"{other}\"],\"size\":10}", "[\"{one}\"]")]
+    [InlineData("{\"albumIds\":[\"{one}\"],\"size\":10}", "[\"{one}\"]")] // its album with another: ScopeEdgeTests (403)
     public async Task Search_IsNarrowedToItsAlbums(string body, string expectedAlbumIds)
     {
         var (response, seen) = await gateway.SendAsync(ScopedGateway.Frame, "POST", "/api/search/metadata", Fill(body));
