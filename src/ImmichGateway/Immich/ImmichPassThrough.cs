@@ -33,7 +33,47 @@ internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, 
                 return;
             }
             await using var body = await response.Content.ReadAsStreamAsync(httpContext.RequestAborted);
-            await body.CopyToAsync(httpContext.Response.Body, httpContext.RequestAborted);
+            await CopyAsync(body, httpContext);
+        }
+    }
+
+    /// <summary>
+    /// Immich's body to the client, as it comes. Immich going silent mid-answer for <c>Immich:RequestTimeout</c> (as the
+    /// proxy's idle timeout) cuts the answer, so the client sees it incomplete instead of waiting forever.
+    /// </summary>
+    private static async Task CopyAsync(Stream body, HttpContext httpContext)
+    {
+        var idle = httpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImmichOptions>>().Value.RequestTimeout;
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (true)
+            {
+                stalled.CancelAfter(idle);
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer, stalled.Token);
+                }
+                catch (OperationCanceledException) when (!httpContext.RequestAborted.IsCancellationRequested)
+                {
+                    var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ImmichPassThrough>();
+                    Proxy.ProxyLog.UpstreamFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", $"Immich sent nothing for {idle} mid-answer; the answer was cut");
+                    httpContext.Abort();
+                    return;
+                }
+                if (read == 0)
+                {
+                    return;
+                }
+                stalled.CancelAfter(Timeout.InfiniteTimeSpan); // a slow client is not a silent Immich
+                await httpContext.Response.Body.WriteAsync(buffer.AsMemory(0, read), httpContext.RequestAborted);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -11,6 +11,11 @@ internal static class ForwarderErrors
 {
     public static async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
+        // Immich's answers pass as Immich sent them, a bodiless error too: not replaced by the gateway's problem page.
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
         await next(context);
 
         var feature = context.GetForwarderErrorFeature();
@@ -28,19 +33,22 @@ internal static class ForwarderErrors
             return;
         }
 
-        context.RequestServices.GetRequiredService<ProxyMetrics>().UpstreamError(error.ToString());
-        if (error == ForwarderError.RequestBodyClient && FindBadRequest(feature.Exception) is { } badRequest)
+        if (error == ForwarderError.RequestBodyClient)
         {
-            ProxyLog.Refused(logger, context.Request.Method, path, badRequest.Message);
+            // The client's body broke on its way in (malformed chunks, over the limit): the client's error, not Immich's,
+            // so neither an upstream error in the metrics nor a warning.
+            var badRequest = FindBadRequest(feature.Exception);
+            ProxyLog.Refused(logger, context.Request.Method, path, badRequest?.Message ?? "the request body could not be read");
             if (!context.Response.HasStarted)
             {
-                await (badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+                await (badRequest?.StatusCode == StatusCodes.Status413PayloadTooLarge
                     ? context.WriteProblemAsync(StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this route accepts.")
-                    : context.WriteProblemAsync(badRequest.StatusCode, "Bad request body", "The request body could not be read."));
+                    : context.WriteProblemAsync(badRequest?.StatusCode ?? StatusCodes.Status400BadRequest, "Bad request body", "The request body could not be read."));
             }
             return;
         }
 
+        context.RequestServices.GetRequiredService<ProxyMetrics>().UpstreamError(error.ToString());
         ProxyLog.UpstreamFailed(logger, context.Request.Method, path, error.ToString());
         if (context.Response.HasStarted)
         {
@@ -53,8 +61,6 @@ internal static class ForwarderErrors
                 "Immich did not answer in time", "Immich did not answer within the gateway's time limit (Immich:RequestTimeout)."),
             ForwarderError.NoAvailableDestinations => context.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable,
                 "Immich is unavailable", "No Immich server is available to the gateway."),
-            ForwarderError.RequestBodyClient => context.WriteProblemAsync(StatusCodes.Status400BadRequest,
-                "Bad request body", "The request body could not be read."),
             _ => context.WriteProblemAsync(StatusCodes.Status502BadGateway,
                 "Immich is unreachable", "The gateway could not get an answer from Immich."),
         });
