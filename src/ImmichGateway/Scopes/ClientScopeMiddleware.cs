@@ -3,7 +3,6 @@ using ImmichGateway.Errors;
 using ImmichGateway.Immich;
 using ImmichGateway.Keys;
 using ImmichGateway.Proxy;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Scopes;
@@ -17,8 +16,7 @@ internal sealed class ClientScopeMiddleware(
     RequestDelegate next,
     GatewayUsersStore users,
     ImmichRouteRules routes,
-    IMemoryCache memberships,
-    IOptions<ScopeOptions> options,
+    AlbumMembershipCache memberships,
     ILogger<ClientScopeMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
@@ -66,7 +64,7 @@ internal sealed class ClientScopeMiddleware(
     private async Task<bool> IsInAlbumsAsync(ImmichClient immich, string user, Guid asset, ClientScope scope, CancellationToken cancel)
     {
         var key = $"ImmichGateway.AssetAlbums:{user}:{asset}";
-        if (!memberships.TryGetValue(key, out IReadOnlySet<Guid>? albums))
+        if (!memberships.TryGet(key, out var albums))
         {
             try
             {
@@ -78,7 +76,7 @@ internal sealed class ClientScopeMiddleware(
                 albums = new HashSet<Guid>(); // no such asset, or not the user's to see: not in any of the client's albums
             }
             // Immich failing (5xx, 429) is not an answer: it surfaces as Immich's error, and nothing is remembered.
-            memberships.Set(key, albums, options.Value.MembershipCacheDuration);
+            memberships.Set(key, albums);
         }
         return albums!.Overlaps(scope.Albums!);
     }

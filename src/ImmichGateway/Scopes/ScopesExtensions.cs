@@ -9,8 +9,9 @@ internal static class ScopesExtensions
     {
         builder.Services.AddOptions<ScopeOptions>().BindConfiguration(ScopeOptions.SectionName)
             .Validate(o => o.MembershipCacheDuration > TimeSpan.Zero, $"{ScopeOptions.SectionName}:MembershipCacheDuration must be positive.")
+            .Validate(o => o.MembershipCacheEntries > 0, $"{ScopeOptions.SectionName}:MembershipCacheEntries must be positive.")
             .ValidateOnStart();
-        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<AlbumMembershipCache>();
         builder.Services.AddSingleton<ITransformProvider, ScopeNarrowingTransformProvider>();
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using ImmichGateway.Tests.Fixtures;
 using ImmichGateway.Tests.Reference;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImmichGateway.Tests.Scopes;
 
@@ -123,6 +124,24 @@ public sealed class ScopeEdgeTests(TwoAlbumScopedGateway gateway) : IClassFixtur
         Assert.Contains(StatusCodes.Status429TooManyRequests, first);
         Assert.Equal([StatusCodes.Status200OK, StatusCodes.Status200OK], second); // another client: its own bucket
         Assert.Contains(StatusCodes.Status429TooManyRequests, untrusted);
+    }
+
+    [Fact]
+    public async Task AlbumChecksOfManyAssets_AreRememberedUpToTheSetLimit()
+    {
+        await using var bounded = new TwoAlbumScopedGateway();
+        bounded.Settings["Gateway:Scopes:MembershipCacheEntries"] = "3";
+        await bounded.InitializeAsync();
+
+        for (var i = 0; i < 10; i++)
+        {
+            var (refused, _) = await bounded.SendAsync(ScopedGateway.Frame, "GET", $"/api/assets/{Guid.NewGuid()}"); // ids nobody has
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden);
+        }
+        var (inAlbum, _) = await bounded.SendAsync(ScopedGateway.Frame, "GET", $"/api/assets/{FakeImmich.AlbumOneAssets[0]}");
+
+        Assert.InRange(bounded.Services.GetRequiredService<ImmichGateway.Scopes.AlbumMembershipCache>().Count, 1, 3);
+        Assert.Equal(HttpStatusCode.OK, inAlbum.StatusCode); // a full cache only means asking Immich again
     }
 
     private static async Task<List<int>> PingAsync(GatewayFactory gateway, string forwardedFor, int times)
