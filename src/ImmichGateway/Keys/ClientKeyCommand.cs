@@ -18,9 +18,9 @@ internal static class ClientKeyCommand
 
         var user = args.Length > 1 ? args[1] : "alice";
         var client = args.Length > 2 ? args[2] : "kiosk";
-        if (!IsValidName(user) || !IsValidName(client))
+        if ((NameProblem(user) ?? NameProblem(client)) is { } problem)
         {
-            output.WriteLine("User and client names may contain only letters, digits, '-' and '_'.");
+            output.WriteLine(problem);
             exitCode = 2;
             return true;
         }
@@ -49,6 +49,22 @@ internal static class ClientKeyCommand
         return true;
     }
 
-    private static bool IsValidName(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be printed as a setting, or null. In an environment variable's name
+    /// <c>__</c> is the section separator, so a name holding <c>__</c> or ending in <c>_</c> (<c>bob_</c> gives
+    /// <c>Users__bob___Clients</c>, read as user <c>bob</c> and section <c>_Clients</c>) would land on another setting.
+    /// </summary>
+    private static string? NameProblem(string name)
+    {
+        if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return $"'{name}': user and client names are 1 to 64 letters, digits, '-' and '_'.";
+        }
+        if (name.Contains("__", StringComparison.Ordinal) || name.EndsWith('_'))
+        {
+            return $"'{name}': a name may not hold '__' nor end with '_': in an environment variable '__' separates " +
+                "sections, so Gateway__Users__... would name another setting.";
+        }
+        return null;
+    }
 }
