@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using ImmichGateway.Auth;
 using ImmichGateway.Errors;
@@ -46,11 +48,35 @@ internal static class RateLimitExtensions
         var caller = GatewayCaller.From(context.User);
         if (caller is null)
         {
-            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            return Bucket(new BucketKey(address, null, defaults.AnonymousPermitLimit, defaults.AnonymousTokensPerSecond));
+            return Bucket(new BucketKey(AnonymousBucket(context.Connection.RemoteIpAddress), null, defaults.AnonymousPermitLimit, defaults.AnonymousTokensPerSecond));
         }
         var own = caller.KeySha256 is { } hash ? users.Current.ScopeFor(hash)?.RateLimit : null; // a key removed meanwhile: the defaults (the scope check refuses it)
         return Bucket(new BucketKey(caller.User, caller.Client, own?.PermitLimit ?? defaults.PermitLimit, own?.TokensPerSecond ?? defaults.TokensPerSecond));
+    }
+
+    /// <summary>
+    /// An anonymous caller's bucket: its IPv4 address, or the /64 of its IPv6 address — one host holds a whole /64
+    /// (SLAAC, privacy addresses), so a bucket per IPv6 address would give it 2^64 buckets. An IPv4 address seen
+    /// through a dual-stack socket (<c>::ffff:a.b.c.d</c>) is its IPv4 address.
+    /// </summary>
+    internal static string AnonymousBucket(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address.ToString();
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes) + "/64";
     }
 
     // No string building and no closure per request: the key is a struct and the (static) factory reads its settings

@@ -43,6 +43,31 @@ public sealed class AnonymousLimitAndCorsTests
         Assert.Equal([StatusCodes.Status200OK, StatusCodes.Status200OK], second); // the proxy's address is not the bucket
     }
 
+    /// <summary>One host holds a whole IPv6 /64: a fresh address from it is not a fresh bucket.</summary>
+    [Fact]
+    public async Task AnonymousCallers_FromOneIPv6Slash64_ShareABucket()
+    {
+        await using var gateway = await ProxiedGatewayAsync();
+
+        var rotating = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            rotating.AddRange(await PingAsync(gateway, from: TrustedProxy, forwardedFor: $"2001:db8:1:2::{i + 1:x}", times: 1));
+        }
+        var neighbour = await PingAsync(gateway, from: TrustedProxy, forwardedFor: "2001:db8:1:3::1", times: 2);
+
+        Assert.Contains(StatusCodes.Status429TooManyRequests, rotating); // at most 3 of 4 pass, even if a token comes back meanwhile
+        Assert.Equal([StatusCodes.Status200OK, StatusCodes.Status200OK], neighbour); // the next /64 is someone else
+    }
+
+    [Theory]
+    [InlineData("198.51.100.7", "198.51.100.7")]
+    [InlineData("::ffff:198.51.100.7", "198.51.100.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("::1", "::1")]
+    public void AnonymousBucket_IsTheIPv4AddressOrTheIPv6Slash64(string address, string bucket) =>
+        Assert.Equal(bucket, ImmichGateway.RateLimits.RateLimitExtensions.AnonymousBucket(IPAddress.Parse(address)));
+
     [Fact]
     public async Task AnonymousCaller_NotATrustedProxy_GetsNoFreshBucketFromXForwardedFor()
     {
