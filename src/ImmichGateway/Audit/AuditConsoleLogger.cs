@@ -224,6 +224,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         json.WriteString(Names.Client, entry.Client);
         json.WriteNumber(Names.StatusCode, entry.StatusCode);
         json.WriteNumber(Names.ElapsedMs, entry.ElapsedMs);
+        json.WriteString(Names.Outcome, entry.Outcome);
         json.WriteString(Names.OriginalFormat, Names.Template);
         json.WriteEndObject();
     }
@@ -253,6 +254,7 @@ internal sealed class AuditConsoleLogger : ILogger, IDisposable
         public static readonly JsonEncodedText Client = JsonEncodedText.Encode(nameof(AuditEntry.Client));
         public static readonly JsonEncodedText StatusCode = JsonEncodedText.Encode(nameof(AuditEntry.StatusCode));
         public static readonly JsonEncodedText ElapsedMs = JsonEncodedText.Encode(nameof(AuditEntry.ElapsedMs));
+        public static readonly JsonEncodedText Outcome = JsonEncodedText.Encode(nameof(AuditEntry.Outcome));
         public static readonly JsonEncodedText OriginalFormat = JsonEncodedText.Encode("{OriginalFormat}");
         public static readonly JsonEncodedText AuditCategory = JsonEncodedText.Encode(AuditExtensions.Category);
         public static readonly JsonEncodedText Template = JsonEncodedText.Encode(AuditLog.Template);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace ImmichGateway.Audit;
 
 /// <summary>
-/// One structured event per request (user, client, method, path, status, duration) in category
+/// One structured event per request (user, client, method, path, status, duration, outcome) in category
 /// <c>ImmichGateway.Audit</c>. It replaces ASP.NET Core's own request logs, which print the query string — where a
 /// client may have put a key — and are therefore switched off. Where console logs are JSON lines, the audit category
 /// is written by <see cref="AuditConsoleLoggerProvider"/> (same lines, batched, off the request thread) instead of the
@@ -43,15 +43,27 @@ internal static class AuditExtensions
             }
 
             var started = Stopwatch.GetTimestamp();
+            var cut = false;
             try
             {
                 await next(context);
             }
+            catch when (context.Response.HasStarted)
+            {
+                cut = true; // the server cuts the connection (or resets the stream) for an exception after the status went out
+                throw;
+            }
             finally
             {
+                // A cut answer's status may say 200: the gateway cut it (Immich stalled or broke off mid-answer), or the
+                // client went away. Reading the token costs nothing new: the pipeline has already asked for it (YARP,
+                // the gateway's own routes), and Kestrel reuses one token source per connection anyway.
+                var outcome = cut || AnswerCut.IsCut(context) || context.RequestAborted.IsCancellationRequested
+                    ? AuditOutcome.Aborted
+                    : AuditOutcome.Complete;
                 var caller = GatewayCaller.From(context.User);
                 AuditLog.Request(logger, context.Request.Method, context.Request.Path.Value ?? "/", caller?.User ?? "-",
-                    caller?.Client ?? "-", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    caller?.Client ?? "-", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
             }
         });
     }

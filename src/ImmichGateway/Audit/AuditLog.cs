@@ -8,24 +8,29 @@ namespace ImmichGateway.Audit;
 /// The audit event, 6001, one per request. Its state is <see cref="AuditEntry"/>, a struct, rather than the logging
 /// generator's state object: the audit console writer queues it as it is, with no message string, boxed numbers or
 /// copied property array on the request thread. Every other provider sees the same properties and message.
+/// <c>Outcome</c> is <see cref="AuditOutcome.Complete"/>, or <see cref="AuditOutcome.Aborted"/> when the request ended
+/// with its connection (or HTTP/2 stream) cut: the status may already have gone out as 200 when Immich stalled or broke
+/// off mid-answer, the gateway cut the answer, or the client went away.
 /// </summary>
 internal static class AuditLog
 {
-    public const string Template = "{Method} {Path} by {User}/{Client} answered {StatusCode} in {ElapsedMs} ms";
+    public const string Template = "{Method} {Path} by {User}/{Client} answered {StatusCode} in {ElapsedMs} ms ({Outcome})";
     public static readonly EventId RequestEvent = new(6001, "Request");
 
-    public static void Request(ILogger logger, string method, string path, string user, string client, int statusCode, double elapsedMs)
+    public static void Request(ILogger logger, string method, string path, string user, string client, int statusCode, double elapsedMs,
+        string outcome = AuditOutcome.Complete)
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.Log(LogLevel.Information, RequestEvent, new AuditEntry(method, path, user, client, statusCode, elapsedMs), null, AuditEntry.Format);
+            logger.Log(LogLevel.Information, RequestEvent, new AuditEntry(method, path, user, client, statusCode, elapsedMs, outcome), null, AuditEntry.Format);
         }
     }
 }
 
 /// <summary>What an audit event says. Read as a property list, it is what the logging generator would have produced
-/// for <see cref="AuditLog.Template"/>: the six values, then <c>{OriginalFormat}</c>.</summary>
-internal readonly struct AuditEntry(string method, string path, string user, string client, int statusCode, double elapsedMs)
+/// for <see cref="AuditLog.Template"/>: the seven values, then <c>{OriginalFormat}</c>.</summary>
+internal readonly struct AuditEntry(string method, string path, string user, string client, int statusCode, double elapsedMs,
+    string outcome = AuditOutcome.Complete)
     : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public static readonly Func<AuditEntry, Exception?, string> Format = (entry, _) => entry.ToString();
@@ -36,8 +41,9 @@ internal readonly struct AuditEntry(string method, string path, string user, str
     public string Client { get; } = client;
     public int StatusCode { get; } = statusCode;
     public double ElapsedMs { get; } = elapsedMs;
+    public string Outcome { get; } = outcome;
 
-    public int Count => 7;
+    public int Count => 8;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
@@ -47,13 +53,14 @@ internal readonly struct AuditEntry(string method, string path, string user, str
         3 => new(nameof(Client), Client),
         4 => new(nameof(StatusCode), StatusCode),
         5 => new(nameof(ElapsedMs), ElapsedMs),
-        6 => new("{OriginalFormat}", AuditLog.Template),
+        6 => new(nameof(Outcome), Outcome),
+        7 => new("{OriginalFormat}", AuditLog.Template),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
     /// <summary>The message, formatted as the logging library formats <see cref="AuditLog.Template"/> (invariant culture).</summary>
     public bool TryFormatMessage(Span<char> destination, out int written) =>
-        destination.TryWrite(CultureInfo.InvariantCulture, $"{Method} {Path} by {User}/{Client} answered {StatusCode} in {ElapsedMs} ms", out written);
+        destination.TryWrite(CultureInfo.InvariantCulture, $"{Method} {Path} by {User}/{Client} answered {StatusCode} in {ElapsedMs} ms ({Outcome})", out written);
 
     public override string ToString()
     {
@@ -83,4 +90,14 @@ internal readonly struct AuditEntry(string method, string path, string user, str
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>The values of an audit event's <c>Outcome</c>.</summary>
+internal static class AuditOutcome
+{
+    /// <summary>The request ended with its connection whole: the status is what the client got.</summary>
+    public const string Complete = "complete";
+
+    /// <summary>The connection (or HTTP/2 stream) was cut before the request ended: the answer, if any, is incomplete.</summary>
+    public const string Aborted = "aborted";
 }

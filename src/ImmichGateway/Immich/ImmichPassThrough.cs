@@ -60,7 +60,7 @@ internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, 
                 {
                     var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ImmichPassThrough>();
                     Proxy.ProxyLog.UpstreamFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", $"Immich sent nothing for {idle} mid-answer; the answer was cut");
-                    httpContext.Abort();
+                    Audit.AnswerCut.Abort(httpContext);
                     return;
                 }
                 if (read == 0)

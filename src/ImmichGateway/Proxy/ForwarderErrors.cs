@@ -1,3 +1,4 @@
+using ImmichGateway.Audit;
 using ImmichGateway.Errors;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -22,6 +23,10 @@ internal static class ForwarderErrors
         if (feature is null)
         {
             return;
+        }
+        if (context.Response.HasStarted)
+        {
+            AnswerCut.Record(context); // YARP cut the answer (aborted the connection, reset the stream): the audit says so
         }
 
         var logger = context.RequestServices.GetRequiredService<ILogger<ProxyMetrics>>();

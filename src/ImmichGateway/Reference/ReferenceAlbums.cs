@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImmichGateway.Audit;
 using ImmichGateway.Caching;
 using ImmichGateway.Immich;
 using static ImmichGateway.Reference.ReferenceForwarding;
@@ -83,7 +84,7 @@ internal static class ReferenceAlbums
             catch (Exception error) when (!cancel.IsCancellationRequested)
             {
                 AlbumListing.Cut(logger, id, written, error.Message);
-                context.Abort();
+                AnswerCut.Abort(context);
                 return;
             }
             writer.WriteEndArray();

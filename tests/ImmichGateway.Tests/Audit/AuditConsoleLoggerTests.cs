@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace ImmichGateway.Tests.Audit;
 
 /// <summary>The audit category's own console writer: the JSON console's lines, queued and written in batches.</summary>
-public sealed class AuditConsoleLoggerTests
+public sealed partial class AuditConsoleLoggerTests
 {
     /// <summary>Records every write; the first one can be held until the test lets it go.</summary>
     private sealed class RecordingStream(bool holdFirstWrite = false) : Stream
@@ -64,7 +64,7 @@ public sealed class AuditConsoleLoggerTests
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
             AuditLog.Request(logger, "GET", "/api/albums", "alice", "kiosk", 200, 1.5);
-            AuditLog.Request(logger, "PUT", "/api/assets", "bob", "phone", 403, 0.25);
+            AuditLog.Request(logger, "PUT", "/api/assets", "bob", "phone", 403, 0.25, AuditOutcome.Aborted);
         } // disposing writes what is still queued
 
         var lines = output.Lines().Select(line => JsonDocument.Parse(line).RootElement).ToArray();
@@ -74,19 +74,24 @@ public sealed class AuditConsoleLoggerTests
         Assert.Equal(6001, first.GetProperty("EventId").GetInt32());
         Assert.Equal("Information", first.GetProperty("LogLevel").GetString());
         Assert.Equal(AuditExtensions.Category, first.GetProperty("Category").GetString());
-        Assert.Equal("GET /api/albums by alice/kiosk answered 200 in 1.5 ms", first.GetProperty("Message").GetString());
+        Assert.Equal("GET /api/albums by alice/kiosk answered 200 in 1.5 ms (complete)", first.GetProperty("Message").GetString());
         var state = first.GetProperty("State");
         Assert.Equal("alice", state.GetProperty("User").GetString());
         Assert.Equal("kiosk", state.GetProperty("Client").GetString());
         Assert.Equal(JsonValueKind.Number, state.GetProperty("StatusCode").ValueKind);
         Assert.Equal(200, state.GetProperty("StatusCode").GetInt32());
         Assert.Equal(1.5, state.GetProperty("ElapsedMs").GetDouble());
+        Assert.Equal("complete", state.GetProperty("Outcome").GetString());
         Assert.Equal(0, first.GetProperty("Scopes").GetArrayLength());
         Assert.Equal(403, lines[1].GetProperty("State").GetProperty("StatusCode").GetInt32());
+        Assert.Equal("aborted", lines[1].GetProperty("State").GetProperty("Outcome").GetString());
+        Assert.Equal("PUT /api/assets by bob/phone answered 403 in 0.25 ms (aborted)", lines[1].GetProperty("Message").GetString());
     }
 
-    private static readonly Action<ILogger, string, string, string, string, int, double, Exception?> GenericAuditEvent =
-        LoggerMessage.Define<string, string, string, string, int, double>(LogLevel.Information, new EventId(6001), AuditLog.Template);
+    /// <summary>The same event as the logging generator writes it (its own state type, read by the generic path).</summary>
+    [LoggerMessage(6001, LogLevel.Information, AuditLog.Template)]
+    private static partial void GenericAuditEvent(ILogger logger, string method, string path, string user, string client, int statusCode,
+        double elapsedMs, string outcome);
 
     [Fact]
     public void TheRequestEventsTypedState_WritesTheSameLineAsAnyOtherState()
@@ -96,24 +101,33 @@ public sealed class AuditConsoleLoggerTests
         using (var provider = new AuditConsoleLoggerProvider(new AuditOutput(output, new object())))
         {
             var logger = provider.CreateLogger(AuditExtensions.Category);
-            foreach (var path in new[] { "/api/albums/\"quoted\"+ü", longPath })
+            foreach (var (path, outcome) in new[] { ("/api/albums/\"quoted\"+ü", AuditOutcome.Complete), (longPath, AuditOutcome.Complete),
+                         ("/api/albums", AuditOutcome.Aborted) })
             {
-                AuditLog.Request(logger, "GET", path, "alice", "kiosk", 200, 0.1234);    // the typed fast path
-                GenericAuditEvent(logger, "GET", path, "alice", "kiosk", 200, 0.1234, null); // the generic path: message and copied state
+                AuditLog.Request(logger, "GET", path, "alice", "kiosk", 200, 0.1234, outcome);    // the typed fast path
+                GenericAuditEvent(logger, "GET", path, "alice", "kiosk", 200, 0.1234, outcome); // the generic path: message and copied state
             }
         }
 
         var lines = output.Lines().Select(WithoutTimestamp).ToArray();
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(6, lines.Length);
         Assert.Equal(lines[1], lines[0]);
         Assert.Equal(lines[3], lines[2]);
-        Assert.Contains("by alice/kiosk answered 200 in 0.1234 ms", lines[0]);
+        Assert.Equal(lines[5], lines[4]);
+        Assert.Contains("by alice/kiosk answered 200 in 0.1234 ms (complete)", lines[0]);
         Assert.Contains(new string('a', 5_000) + " by alice/kiosk", lines[2]);
+        Assert.Contains("by alice/kiosk answered 200 in 0.1234 ms (aborted)\",", lines[4]);
+        Assert.Contains("\"Outcome\":\"aborted\"", lines[4]);
 
+        // The generator's state lists more than six values last to first: the properties are compared by name.
         static string WithoutTimestamp(string line)
         {
             var json = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
             Assert.True(json.Remove("Timestamp"));
+            var state = json["State"]!.AsObject();
+            var byName = new System.Text.Json.Nodes.JsonObject(state.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+            json["State"] = byName;
             return json.ToJsonString();
         }
     }
@@ -121,12 +135,12 @@ public sealed class AuditConsoleLoggerTests
     [Fact]
     public void TheRequestEventsState_ReadsAsTheGeneratorsPropertyList()
     {
-        var entry = new AuditEntry("PUT", "/api/assets", "bob", "phone", 403, 0.25);
+        var entry = new AuditEntry("PUT", "/api/assets", "bob", "phone", 403, 0.25, AuditOutcome.Aborted);
 
-        Assert.Equal(["Method", "Path", "User", "Client", "StatusCode", "ElapsedMs", "{OriginalFormat}"], entry.Select(p => p.Key));
-        Assert.Equal(["PUT", "/api/assets", "bob", "phone", 403, 0.25, AuditLog.Template], entry.Select(p => p.Value));
-        Assert.Equal("PUT /api/assets by bob/phone answered 403 in 0.25 ms", AuditEntry.Format(entry, null));
-        Assert.Throws<ArgumentOutOfRangeException>(() => entry[7]);
+        Assert.Equal(["Method", "Path", "User", "Client", "StatusCode", "ElapsedMs", "Outcome", "{OriginalFormat}"], entry.Select(p => p.Key));
+        Assert.Equal(["PUT", "/api/assets", "bob", "phone", 403, 0.25, "aborted", AuditLog.Template], entry.Select(p => p.Value));
+        Assert.Equal("PUT /api/assets by bob/phone answered 403 in 0.25 ms (aborted)", AuditEntry.Format(entry, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => entry[8]);
     }
 
     [Fact]
