@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 
 namespace ImmichGateway.Immich;
 
@@ -8,7 +9,7 @@ namespace ImmichGateway.Immich;
 /// The gateway's own calls to Immich, made with the caller's Immich key (<see cref="ImmichApiKeyHandler"/>).
 /// Errors from Immich surface as <see cref="ImmichException"/>; media is returned unread, for streaming.
 /// </summary>
-internal sealed class ImmichClient(HttpClient http)
+internal sealed class ImmichClient(HttpClient http, IOptions<ImmichOptions> options)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -42,6 +43,8 @@ internal sealed class ImmichClient(HttpClient http)
     /// <summary>
     /// Reads the answer straight from the response stream into a model (or a JsonDocument); Immich's errors throw
     /// <see cref="ImmichException"/>, an answer that is not the JSON asked for <see cref="ImmichUnreadableAnswerException"/>.
+    /// Immich going silent inside its answer for <c>Immich:RequestTimeout</c> throws <see cref="ImmichSilentException"/>
+    /// (a 504), breaking off inside it an <see cref="HttpRequestException"/> (a 502), as failing before its headers does.
     /// </summary>
     private async Task<T> ReadModelAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -49,23 +52,29 @@ internal sealed class ImmichClient(HttpClient http)
         {
             var what = $"{request.Method} /{request.RequestUri?.OriginalString.Split('?')[0]}"; // the path only: no query in a log
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ImmichException.FromResponseAsync(response, cancellationToken);
-            }
-            if (!string.Equals(response.Content.Headers.ContentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ImmichUnreadableAnswerException(what, $"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType ?? "without a body type"}");
-            }
+            var idle = options.Value.RequestTimeout;
             try
             {
-                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw await ImmichException.FromResponseAsync(response, idle, cancellationToken);
+                }
+                if (!string.Equals(response.Content.Headers.ContentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ImmichUnreadableAnswerException(what, $"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType ?? "without a body type"}");
+                }
+                await using var stream = new ImmichAnswerStream(await response.Content.ReadAsStreamAsync(cancellationToken), idle, what, cancellationToken);
                 return await JsonSerializer.DeserializeAsync<T>(stream, Answers, cancellationToken)
                     ?? throw new JsonException("null");
             }
             catch (JsonException error)
             {
                 throw new ImmichUnreadableAnswerException(what, $"{(int)response.StatusCode} JSON not of the expected shape", error);
+            }
+            catch (IOException error) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Immich's connection broke inside its answer: Immich failed, as when it breaks off before its headers.
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer to {what} broke off: {error.Message}", error);
             }
         }
     }

@@ -20,28 +20,36 @@ internal sealed class ImmichException(int statusCode, HeaderDictionary headers, 
     /// <summary>The most of an error body the gateway reads: Immich's errors are a short JSON message.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <inheritdoc cref="FromResponseAsync(HttpResponseMessage, TimeSpan?, CancellationToken)"/>
+    public static Task<ImmichException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        FromResponseAsync(response, null, cancellationToken);
+
     /// <summary>
     /// Reads an error response and disposes it. A body over <see cref="MaxBodyBytes"/> is no Immich error (something
-    /// else answers at Immich's address): <see cref="ImmichUnreadableAnswerException"/>, never read whole.
+    /// else answers at Immich's address): <see cref="ImmichUnreadableAnswerException"/>, never read whole. With
+    /// <paramref name="idle"/>, Immich going silent inside the body for that long throws <see cref="ImmichSilentException"/>.
     /// </summary>
-    public static async Task<ImmichException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<ImmichException> FromResponseAsync(HttpResponseMessage response, TimeSpan? idle, CancellationToken cancellationToken)
     {
         using (response)
         {
-            var body = await ReadBoundedAsync(response, cancellationToken);
+            var body = await ReadBoundedAsync(response, idle, cancellationToken);
             var headers = new HeaderDictionary();
             ImmichPassThrough.CopyHeaders(response, headers);
             return new ImmichException((int)response.StatusCode, headers, body);
         }
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, TimeSpan? idle, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > MaxBodyBytes)
         {
             throw TooLarge(response);
         }
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var stream = idle is { } timeout
+            ? new ImmichAnswerStream(body, timeout, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}", cancellationToken)
+            : body;
         var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;

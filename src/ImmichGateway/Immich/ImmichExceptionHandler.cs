@@ -9,7 +9,8 @@ namespace ImmichGateway.Immich;
 /// <summary>
 /// What the gateway's own Immich calls can fail with, as the client sees it: Immich's error as Immich sent it;
 /// 502 when Immich is unreachable, refuses the gateway's key for the user or answers something that is not its API's
-/// answer; 504 on timeout; 503 while the circuit breaker is open.
+/// answer, or breaks off inside its answer; 504 on timeout (also Immich going silent inside its answer); 503 while the
+/// circuit breaker is open.
 /// </summary>
 internal sealed class ImmichExceptionHandler(ProxyMetrics metrics, ILogger<ImmichExceptionHandler> logger) : IExceptionHandler
 {
@@ -38,6 +39,10 @@ internal sealed class ImmichExceptionHandler(ProxyMetrics metrics, ILogger<Immic
                 return true;
             case TimeoutRejectedException:
                 await httpContext.WriteProblemAsync(StatusCodes.Status504GatewayTimeout, "Immich did not answer in time");
+                return true;
+            case ImmichSilentException:
+                await httpContext.WriteProblemAsync(StatusCodes.Status504GatewayTimeout, "Immich did not answer in time",
+                    "Immich stopped in the middle of its answer for longer than the gateway's time limit (Immich:RequestTimeout).");
                 return true;
             case BrokenCircuitException:
                 await httpContext.WriteProblemAsync(StatusCodes.Status503ServiceUnavailable, "Immich is unavailable",

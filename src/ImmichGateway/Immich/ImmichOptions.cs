@@ -16,7 +16,8 @@ internal sealed class ImmichOptions : IValidatableObject
 
     /// <summary>
     /// How long a forwarded request may stay idle (no bytes either way), and how long one of the gateway's own calls to
-    /// Immich may take until its answer's headers, retries included, before the client gets a 504.
+    /// Immich may take until its answer's headers, retries included, before the client gets a 504; also how long Immich
+    /// may go silent inside an answer the gateway reads (<see cref="ImmichAnswerStream"/>) or passes on.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
