@@ -55,9 +55,12 @@ internal sealed class AccessRecords : IDisposable
         {
             return true;
         }
-        var epoch = Epoch;
-        var value = await _redis.RunAsync("access-get", db => db.HashGetAsync(_options.KeyPrefix + CacheKeys.Access(epoch, asset), user), RedisValue.Null);
-        if (value.IsNull || !long.TryParse((string?)value, out var expiry) || expiry <= Now || epoch != Epoch)
+        // An eviction while the read is on its way (here, or another replica's through pub/sub) may have deleted the
+        // record in Redis after Redis answered: what was read is then stale, and copied into memory it would outlive
+        // the eviction. The stamp taken before the read tells.
+        var stamp = RevocationStamp(asset);
+        var value = await _redis.RunAsync("access-get", db => db.HashGetAsync(_options.KeyPrefix + CacheKeys.Access(stamp.Epoch, asset), user), RedisValue.Null);
+        if (value.IsNull || !long.TryParse((string?)value, out var expiry) || expiry <= Now || RevocationStamp(asset) != stamp)
         {
             return false;
         }

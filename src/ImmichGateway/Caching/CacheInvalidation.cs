@@ -27,6 +27,12 @@ internal sealed class CacheInvalidation
         redis.Connected += () => _ = access.SyncEpochAsync();
     }
 
+    /// <summary>
+    /// Raised after every eviction, made here or received from another replica: what Immich lets whom see may have
+    /// changed, so whatever else the gateway remembers about it (client scopes' album memberships) is dropped too.
+    /// </summary>
+    public event Action? Evicted;
+
     /// <summary>Carries out one row of <see cref="CacheEvictionRules.Table"/> after Immich accepted the write.</summary>
     public Task EvictAsync(EvictionRule rule, string path, IReadOnlyCollection<Guid>? bodyAssets) => rule.Scope switch
     {
@@ -43,6 +49,7 @@ internal sealed class CacheInvalidation
             await Task.WhenAll(_images.RemoveAsync(asset), _access.RevokeAsync(asset), _redis.PublishAsync(AssetMessage + asset.ToString("N")));
             _metrics.Eviction("asset");
         }
+        Evicted?.Invoke();
     }
 
     /// <summary>Every access record of every user: each user asks Immich again before their next hit.</summary>
@@ -51,6 +58,7 @@ internal sealed class CacheInvalidation
         var epoch = await _access.RevokeAllAsync();
         await _redis.PublishAsync(EpochMessage + epoch.ToString(CultureInfo.InvariantCulture));
         _metrics.Eviction("all_access");
+        Evicted?.Invoke();
     }
 
     private void OnMessage(string message)
@@ -59,11 +67,13 @@ internal sealed class CacheInvalidation
         {
             _images.RemoveLocal(asset);
             _access.RevokeLocal(asset);
+            Evicted?.Invoke();
         }
         else if (message.StartsWith(EpochMessage, StringComparison.Ordinal) &&
                  long.TryParse(message.AsSpan(EpochMessage.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
         {
             _access.AdoptEpoch(epoch);
+            Evicted?.Invoke();
         }
     }
 }

@@ -260,7 +260,10 @@ internal sealed class ThumbnailCache(
         {
             CachingLog.NotCached(logger, request.Size.ToString(), request.Asset, reason ?? $"status {status}");
             images.MarkNotStorable(request.Key);
-            Grant();
+            if (IsImage(response))
+            {
+                Grant(); // an image too large or without a length: Immich did serve it to this user
+            }
             return (NotShared.Instance, new Uncached(response));
         }
 
@@ -272,10 +275,14 @@ internal sealed class ThumbnailCache(
         return (NotShared.Instance, answer);
     }
 
+    /// <summary>A 200 that is not an image (a sign-in page of something in front of Immich) is not Immich serving the asset.</summary>
+    private static bool IsImage(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true;
+
     private bool Cacheable(HttpResponseMessage response, out string? reason)
     {
         var contentType = response.Content.Headers.ContentType?.MediaType;
-        reason = contentType is null || !contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) ? $"content type {contentType ?? "(none)"}"
+        reason = !IsImage(response) ? $"content type {contentType ?? "(none)"}"
             : response.Content.Headers.ContentLength is not { } length ? "no Content-Length"
             : length > _options.MaxEntryBytes ? "larger than Caching:MaxEntryBytes"
             : null;

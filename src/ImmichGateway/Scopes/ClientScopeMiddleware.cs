@@ -66,6 +66,7 @@ internal sealed class ClientScopeMiddleware(
         var key = $"ImmichGateway.AssetAlbums:{user}:{asset}";
         if (!memberships.TryGet(key, out var albums))
         {
+            var generation = memberships.Generation;
             try
             {
                 var containing = await immich.GetAsync<List<ImmichAlbum>>($"api/albums?assetId={asset}", cancel);
@@ -76,7 +77,7 @@ internal sealed class ClientScopeMiddleware(
                 albums = new HashSet<Guid>(); // no such asset, or not the user's to see: not in any of the client's albums
             }
             // Immich failing (5xx, 429) is not an answer: it surfaces as Immich's error, and nothing is remembered.
-            memberships.Set(key, albums);
+            memberships.Set(key, albums, generation);
         }
         return albums!.Overlaps(scope.Albums!);
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using ImmichGateway.Tests.Fixtures;
 
@@ -31,6 +32,42 @@ public sealed class CrossUserTests(CacheGateway gateway)
         Assert.Equal(NoAccess, await bob.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.NotEqual("hit", bob.XCache());
         Assert.Equal(TestUsers.Bob.ImmichKey, Assert.Single(seen).Header("x-api-key"));
+    }
+
+    /// <summary>
+    /// A 200 that is no image (a sign-in page from something in front of Immich) is not Immich serving Bob the asset:
+    /// it must not let him have Alice's cached bytes afterwards.
+    /// </summary>
+    [Fact]
+    public async Task Thumbnail_ANonImage200ForBob_GrantsHimNoAccessRecord()
+    {
+        var (asset, _) = await CachedForAliceAsync();
+        gateway.Immich.Intercepts["viewAsset"] = async (context, _) =>
+        {
+            if (context.Request.Headers["x-api-key"] != TestUsers.Bob.ImmichKey)
+            {
+                return false;
+            }
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>sign in</html>");
+            return true;
+        };
+        try
+        {
+            var (page, _) = await gateway.GetAsync(TestUsers.BobFrame, $"/api/assets/{asset}/thumbnail");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
+            gateway.Immich.Intercepts.TryRemove("viewAsset", out _);
+        }
+
+        var (bob, seen) = await gateway.GetAsync(TestUsers.BobFrame, $"/api/assets/{asset}/thumbnail");
+
+        Assert.NotEqual("hit", bob.XCache());
+        Assert.Equal(HttpStatusCode.BadRequest, bob.StatusCode);
+        Assert.Single(seen);
     }
 
     [Fact]

@@ -112,9 +112,6 @@ public sealed partial class FakeImmich
     {
         switch (operation.OperationId)
         {
-            case var intercepted when Intercepts.TryGetValue(intercepted, out var intercept) && await intercept(context, body):
-                return true;
-
             case var failing when Failing.ContainsKey(failing):
                 await WriteErrorAsync(context, 500, "Internal server error");
                 return true;

@@ -250,6 +250,10 @@ public sealed partial class FakeImmich : IAsyncDisposable
             return;
         }
 
+        if (Intercepts.TryGetValue(operation.OperationId, out var intercept) && await intercept(context, body))
+        {
+            return;
+        }
         switch (operation.OperationId)
         {
             case "viewAsset":
