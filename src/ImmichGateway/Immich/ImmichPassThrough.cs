@@ -58,9 +58,13 @@ internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, 
                 }
                 catch (OperationCanceledException) when (!httpContext.RequestAborted.IsCancellationRequested)
                 {
-                    var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ImmichPassThrough>();
-                    Proxy.ProxyLog.UpstreamFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", $"Immich sent nothing for {idle} mid-answer; the answer was cut");
-                    Audit.AnswerCut.Abort(httpContext);
+                    Fail(httpContext, new ImmichSilentException(httpContext.Request.Path.Value ?? "", idle), $"Immich sent nothing for {idle} mid-answer");
+                    return;
+                }
+                catch (IOException broken) when (!httpContext.RequestAborted.IsCancellationRequested)
+                {
+                    Fail(httpContext, new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer broke off: {broken.Message}", broken),
+                        $"Immich's answer broke off ({broken.Message})");
                     return;
                 }
                 if (read == 0)
@@ -75,6 +79,22 @@ internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, 
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Immich failed inside its body. Before anything went to the client, the failure is thrown for the exception
+    /// handler's problem (504 for silence, 502 for a broken answer); after, the answer is cut, so the client sees it
+    /// incomplete, and logged.
+    /// </summary>
+    private static void Fail(HttpContext httpContext, Exception failure, string what)
+    {
+        if (!httpContext.Response.HasStarted)
+        {
+            throw failure;
+        }
+        var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ImmichPassThrough>();
+        Proxy.ProxyLog.UpstreamFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", $"{what}; the answer was cut");
+        Audit.AnswerCut.Abort(httpContext);
     }
 
     /// <summary>Immich's headers as Immich wrote them (unparsed, so Cache-Control keeps its order), hop-by-hop ones aside.</summary>
