@@ -65,9 +65,14 @@ public sealed class PassThroughBreakOffTests : IAsyncLifetime
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         deadline.CancelAfter(TimeSpan.FromSeconds(20));
 
-        using var response = await client.GetAsync("/api/server-info/features", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsStringAsync(deadline.Token));
+        // The cut reaches the client as a reset, which may overtake the headers still in its socket's buffer: either
+        // way, the client never takes the answer for a whole one.
+        await Assert.ThrowsAsync<HttpRequestException>(async () =>
+        {
+            using var response = await client.GetAsync("/api/server-info/features", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync(deadline.Token);
+        });
 
         Assert.True(await GatewayFactory.EventuallyAsync(() => Task.FromResult(_gateway.Logs.Events.Any(e =>
             e.EventId.Id == 1002 && e.State.GetValueOrDefault("Path") == "/api/server-info/features"))));
