@@ -20,7 +20,8 @@ internal sealed class ServerInfoCache(
     GatewayUsersStore users,
     IHttpClientFactory clients,
     CacheMetrics metrics,
-    IOptions<CachingOptions> options)
+    IOptions<CachingOptions> options,
+    IOptions<ImmichOptions> immichOptions)
 {
     /// <summary>
     /// The HttpClient of these calls. It sends exactly the key and <c>X-Forwarded-*</c> it is given (no key for public
@@ -32,6 +33,12 @@ internal sealed class ServerInfoCache(
     private const string StatisticsPath = "api/server/statistics";
 
     private readonly CachingOptions _options = options.Value;
+
+    /// <summary>
+    /// Immich silent inside an answer for this long ends the fetch (<see cref="ImmichSilentException"/>, a 504): a fill
+    /// is shared by everyone who asks meanwhile, so a stalled one would hold them all.
+    /// </summary>
+    private readonly TimeSpan _idle = immichOptions.Value.RequestTimeout;
 
     public async Task<IResult> StatisticsAsync(HttpContext context)
     {
@@ -139,17 +146,27 @@ internal sealed class ServerInfoCache(
     }
 
     /// <summary>Immich's 200 JSON answer; anything else is thrown as Immich's error (passed on as Immich sent it).</summary>
-    private static async Task<CachedJson> FetchAsync(HttpClient http, string path, string? user, string? immichKey, Forwarded forwarded, CancellationToken cancel)
+    private async Task<CachedJson> FetchAsync(HttpClient http, string path, string? user, string? immichKey, Forwarded forwarded, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         var response = await SendAsync(http, request, user, immichKey, forwarded, cancel);
         if (response.StatusCode != System.Net.HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "application/json")
         {
-            throw await ImmichException.FromResponseAsync(response, cancel);
+            throw await ImmichException.FromResponseAsync(response, _idle, cancel);
         }
         using (response)
         {
-            return new CachedJson(response.Content.Headers.ContentType.ToString(), await response.Content.ReadAsByteArrayAsync(cancel),
+            var body = new MemoryStream();
+            try
+            {
+                await using var answer = new ImmichAnswerStream(await response.Content.ReadAsStreamAsync(cancel), _idle, "GET /" + path, cancel);
+                await answer.CopyToAsync(body, cancel);
+            }
+            catch (IOException broken) when (!cancel.IsCancellationRequested)
+            {
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer to GET /{path} broke off: {broken.Message}", broken);
+            }
+            return new CachedJson(response.Content.Headers.ContentType.ToString(), body.ToArray(),
                 response.Headers.NonValidated.TryGetValues("ETag", out var etag) ? etag.ToString() : null);
         }
     }
