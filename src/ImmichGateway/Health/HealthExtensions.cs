@@ -41,7 +41,8 @@ internal static class HealthExtensions
         {
             builder.Services.AddHostedService<DependencyPoller>();
         }
-        builder.Services.AddHostedService<ShutdownDelay>();
+        builder.Services.AddSingleton<ShutdownDelay>(); // its ServingEnded tells the proxy when to close lasting connections
+        builder.Services.AddHostedService(services => services.GetRequiredService<ShutdownDelay>());
         return builder;
     }
 

@@ -10,7 +10,28 @@ namespace ImmichGateway.Health;
 internal sealed class ShutdownDelay(IOptions<HealthOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ShutdownDelay> logger)
     : IHostedLifecycleService
 {
+    // Not disposed: it has no timer to release, and a host may be stopped again after it was disposed.
+    private readonly CancellationTokenSource _servingEnded = new();
+
+    /// <summary>
+    /// Cancelled when the gateway stops taking new work on shutdown: once the delay has run out (at once when there is
+    /// none), just before the server stops listening and drains what is in flight.
+    /// </summary>
+    public CancellationToken ServingEnded => _servingEnded.Token;
+
     public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DelayAsync(cancellationToken);
+        }
+        finally
+        {
+            await _servingEnded.CancelAsync();
+        }
+    }
+
+    private async Task DelayAsync(CancellationToken cancellationToken)
     {
         var delay = options.Value.ShutdownDelay;
         if (delay <= TimeSpan.Zero)

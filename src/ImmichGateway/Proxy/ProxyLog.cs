@@ -16,4 +16,7 @@ internal static partial class ProxyLog
 
     [LoggerMessage(1005, LogLevel.Warning, "{Message} The client got a 502.")]
     public static partial void ImmichAnswerUnreadable(ILogger logger, string message);
+
+    [LoggerMessage(1006, LogLevel.Information, "Closed {Count} WebSocket(s) and socket.io long poll(s) for shutdown")]
+    public static partial void ConnectionsClosedForShutdown(ILogger logger, int count);
 }
