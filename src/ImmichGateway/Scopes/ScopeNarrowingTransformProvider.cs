@@ -1,7 +1,10 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImmichGateway.Errors;
+using ImmichGateway.Immich;
 using ImmichGateway.Proxy;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -100,6 +103,31 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
         return true;
     }
 
+    /// <summary>
+    /// Immich's whole list, read with <c>Immich:RequestTimeout</c> as idle timeout (YARP's own does not cover a transform's
+    /// read), or null when Immich failed inside it: the client then has a 504 or 502 problem, nothing of the list.
+    /// </summary>
+    private static async Task<JsonArray?> ReadAlbumListAsync(HttpContext http, HttpResponseMessage response)
+    {
+        var idle = http.RequestServices.GetRequiredService<IOptions<ImmichOptions>>().Value.RequestTimeout;
+        var cancel = http.RequestAborted;
+        try
+        {
+            await using var body = new ImmichAnswerStream(await response.Content.ReadAsStreamAsync(cancel), idle, "GET /api/albums", cancel);
+            return await JsonNode.ParseAsync(body, cancellationToken: cancel) as JsonArray ?? [];
+        }
+        catch (Exception failure) when (!cancel.IsCancellationRequested && failure is ImmichSilentException or IOException or JsonException)
+        {
+            http.Response.Clear(); // Immich's status and headers, copied for the list that never came
+            await (failure is ImmichSilentException
+                ? http.WriteProblemAsync(StatusCodes.Status504GatewayTimeout, "Immich did not answer in time",
+                    "Immich stopped in the middle of its answer for longer than the gateway's time limit (Immich:RequestTimeout).")
+                : http.WriteProblemAsync(StatusCodes.Status502BadGateway, "Immich's answer could not be read",
+                    "Immich's album list broke off or was not JSON."));
+            return null;
+        }
+    }
+
     private static async ValueTask FilterAlbumListAsync(ResponseTransformContext context)
     {
         var http = context.HttpContext;
@@ -110,7 +138,10 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
         }
 
         context.SuppressResponseBody = true;
-        var albums = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(http.RequestAborted), cancellationToken: http.RequestAborted) as JsonArray ?? [];
+        if (await ReadAlbumListAsync(http, response) is not { } albums)
+        {
+            return;
+        }
         var visible = albums.Where(a => Guid.TryParse(a?["id"]?.GetValue<string>(), out var id) && scope.Albums!.Contains(id))
             .Select(a => a!.DeepClone()).ToArray();
         var bytes = Encoding.UTF8.GetBytes(new JsonArray(visible).ToJsonString());
