@@ -15,7 +15,7 @@ internal static class ReferenceAlbums
     public const int MaxPages = 1000;
 
     /// <summary>
-    /// Immich's album JSON unchanged, plus <c>owner</c> (the owner entry of <c>albumUsers</c>) and <c>assets</c> (every
+    /// Immich's album JSON unchanged, plus <c>owner</c> (the owner entry of <c>albumUsers</c>), its id as <c>ownerId</c>, and <c>assets</c> (every
     /// asset, paged from POST /api/search/metadata and sent page by page as it comes, so memory stays bounded and the
     /// client sees the first assets while later pages are still asked for). Immich's errors on the album or the first
     /// page go back as Immich sent them. A later page failing cannot change the status any more: the response is cut
@@ -37,19 +37,33 @@ internal static class ReferenceAlbums
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            page?.Document.Dispose();
+            return; // the status and headers are settled: no need to page through an album only to drop its body
+        }
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         writer.WriteStartObject();
         foreach (var property in root.EnumerateObject())
         {
-            if (property.Name is not ("owner" or "assets"))
+            if (property.Name is not ("owner" or "ownerId" or "assets"))
             {
                 property.WriteTo(writer);
             }
         }
-        writer.WritePropertyName("owner");
-        if (FindOwner(root) is { } owner)
+        var owner = FindOwner(root);
+        if (owner is { } found && found.TryGetProperty("id", out var ownerId) && ownerId.ValueKind == JsonValueKind.String)
         {
-            owner.WriteTo(writer);
+            writer.WriteString("ownerId", ownerId.GetString());
+        }
+        else
+        {
+            writer.WriteNull("ownerId");
+        }
+        writer.WritePropertyName("owner");
+        if (owner is { } user)
+        {
+            user.WriteTo(writer);
         }
         else
         {

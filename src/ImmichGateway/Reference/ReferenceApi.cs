@@ -18,6 +18,7 @@ internal static class ReferenceApi
     public static IHostApplicationBuilder AddReferenceApi(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<RouteOptions>(options => options.SetParameterPolicy<UuidRouteConstraint>(UuidRouteConstraint.Name));
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider, ReferenceQueryTransformProvider>(); // renamed parameters on proxied routes
         return builder;
     }
 

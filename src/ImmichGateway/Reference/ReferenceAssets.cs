@@ -24,6 +24,33 @@ internal static class ReferenceAssets
         ["order"] = ["asc", "desc"],
     };
 
+    /// <summary>Trashed assets have a trash date, and are only searched with <c>withDeleted</c>.</summary>
+    private const string BeforeAnyTrash = "1970-01-01T00:00:00.0000000Z";
+
+    /// <summary>
+    /// <c>isTrashed</c> is no field of Immich v3's search (which ignores what it does not know, and leaves trashed assets
+    /// out): <c>true</c> becomes <c>withDeleted</c> with a trash date from the epoch on (only trashed assets have one),
+    /// <c>false</c> leaves trashed assets out, <c>withDeleted</c> notwithstanding.
+    /// </summary>
+    private static void TranslateIsTrashed(Dictionary<string, object> search)
+    {
+        if (!search.Remove("isTrashed", out var trashed))
+        {
+            return;
+        }
+        if ((bool)trashed)
+        {
+            search["withDeleted"] = true;
+            search.TryAdd("trashedAfter", BeforeAnyTrash);
+        }
+        else
+        {
+            search["withDeleted"] = false;
+            search.Remove("trashedAfter");
+            search.Remove("trashedBefore");
+        }
+    }
+
     /// <summary>
     /// The reference's paged asset list: <c>page</c>, <c>size</c> and simple filters, answered by POST /api/search/metadata.
     /// The body is the page's assets; the next page is in a <c>Link: &lt;…&gt;; rel="next"</c> header.
@@ -59,6 +86,7 @@ internal static class ReferenceAssets
             }
             search[name] = value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
         }
+        TranslateIsTrashed(search);
         foreach (var name in TextFilters.Where(n => query.ContainsKey(n)))
         {
             search[name] = query[name].ToString();

@@ -115,7 +115,12 @@ internal static class ReferenceForwarding
     /// and Immich is not called: Immich would answer malformed JSON with its own 400, and ignore a body of another
     /// content type (an update that silently changes nothing). No body: none is sent, as the client sent none.
     /// </summary>
-    public static async Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, string path, HttpRequest request)
+    public static Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, string path, HttpRequest request) =>
+        ForwardJsonObjectAsync(immich, method, () => Task.FromResult(path), request);
+
+    /// <inheritdoc cref="ForwardJsonObjectAsync(ImmichClient, HttpMethod, string, HttpRequest)"/>
+    /// <param name="path">Where to, decided once the body passed (it may ask Immich).</param>
+    public static async Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, Func<Task<string>> path, HttpRequest request)
     {
         var (body, error) = await ReadBoundedAsync(request);
         if (error is not null)
@@ -133,7 +138,7 @@ internal static class ReferenceForwarding
         }
         var content = body is null ? null : new ByteArrayContent(body);
         content?.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
-        return await ForwardAsync(immich, method, path, content, request.HttpContext.RequestAborted);
+        return await ForwardAsync(immich, method, await path(), content, request.HttpContext.RequestAborted);
     }
 
     private static bool IsJsonObject(string? contentType, byte[] body)

@@ -41,11 +41,11 @@ internal sealed record ReferenceAsset(
     Guid Id, string Type, string OriginalFileName, string OriginalMimeType, DateTimeOffset FileCreatedAt, DateTimeOffset LocalDateTime,
     bool IsFavorite, bool IsTrashed, string Visibility, string? Thumbhash, string? Duration, Guid OwnerId);
 
-/// <summary>Immich's AlbumResponseDto (every field of it), plus the reference's <c>owner</c> and <c>assets</c>.</summary>
+/// <summary>Immich's AlbumResponseDto (every field of it), plus the reference's <c>ownerId</c>, <c>owner</c> and <c>assets</c>.</summary>
 internal sealed record ReferenceAlbum(
     Guid Id, string AlbumName, string? Description, Guid? AlbumThumbnailAssetId, int AssetCount, bool Shared, bool HasSharedLink,
     bool IsActivityEnabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? StartDate, DateTimeOffset? EndDate,
-    string? Order, IReadOnlyList<ReferenceAlbumUser> AlbumUsers, ReferenceUser? Owner, IReadOnlyList<ReferenceAsset>? Assets);
+    string? Order, IReadOnlyList<ReferenceAlbumUser> AlbumUsers, Guid? OwnerId, ReferenceUser? Owner, IReadOnlyList<ReferenceAsset>? Assets);
 
 /// <summary>Immich's answer to POST /api/download/info.</summary>
 internal sealed record ReferenceDownloadInfo(long TotalSize, IReadOnlyList<ReferenceDownloadArchive> Archives);

@@ -9,8 +9,17 @@ internal static class ReferenceUsers
     public static Task<IResult> CreateAsync(HttpRequest request, ImmichClient immich) =>
         ForwardJsonObjectAsync(immich, HttpMethod.Post, "api/admin/users", request);
 
+    /// <summary>
+    /// Immich v3 split the reference's one route: a user updates themselves at <c>PUT /api/users/me</c>, and only an
+    /// admin reaches <c>PUT /api/admin/users/{id}</c> (an admin updating themselves goes there too: it takes more
+    /// fields). So a non-admin's own profile goes to the former; anyone else's to the latter, where Immich decides.
+    /// </summary>
     public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
-        ForwardJsonObjectAsync(immich, HttpMethod.Put, $"api/admin/users/{id}", request);
+        ForwardJsonObjectAsync(immich, HttpMethod.Put, async () =>
+        {
+            var me = await immich.GetAsync<ImmichUser>("api/users/me", request.HttpContext.RequestAborted);
+            return me.Id == id && me.IsAdmin != true ? "api/users/me" : $"api/admin/users/{id}";
+        }, request);
 
     /// <summary>Immich answers 400 to a DELETE without a body, so the body is always sent: <c>{}</c> or <c>{"force":true}</c>.</summary>
     public static Task<IResult> DeleteAsync(Guid id, bool? force, HttpContext context, ImmichClient immich) =>

@@ -230,12 +230,22 @@ public sealed class ReferenceRouteTests(ReferenceGateway gateway) : IClassFixtur
     }
 
     [Fact]
-    public async Task UpdateUser_GoesToTheAdminRoute()
+    public async Task UpdateUser_AnotherUser_GoesToTheAdminRoute()
     {
         var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "PUT", $"/api/users/{TestUsers.Bob.Id}", "{\"name\":\"Robert\"}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("{\"name\":\"Robert\"}", seen.Only("PUT", $"/api/admin/users/{TestUsers.Bob.Id}").BodyText);
+        Assert.Equal(["GET /api/users/me", $"PUT /api/admin/users/{TestUsers.Bob.Id}"], seen.Select(s => $"{s.Method} {s.Path}"));
+        Assert.Equal("{\"name\":\"Robert\"}", seen[1].BodyText);
+    }
+
+    [Fact]
+    public async Task UpdateUser_AnAdminThemselves_GoesToTheAdminRoute()
+    {
+        var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "PUT", $"/api/users/{TestUsers.Ada.Id}", "{\"name\":\"Ada L.\"}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["GET /api/users/me", $"PUT /api/admin/users/{TestUsers.Ada.Id}"], seen.Select(s => $"{s.Method} {s.Path}"));
     }
 
     [Theory]
