@@ -89,6 +89,11 @@ internal static class ReferenceAssets
         TranslateIsTrashed(search);
         foreach (var name in TextFilters.Where(n => query.ContainsKey(n)))
         {
+            if (query[name].Count > 1)
+            {
+                // Immich matches one value; "a,b" (what a repeated parameter reads as) would match neither.
+                return BadRequest($"{name} may be given once.");
+            }
             search[name] = query[name].ToString();
         }
         if (query.ContainsKey("albumId"))

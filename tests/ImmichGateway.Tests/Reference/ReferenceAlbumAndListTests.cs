@@ -132,6 +132,7 @@ public sealed class ReferenceAlbumAndListTests(ReferenceGateway gateway) : IClas
     [InlineData("order=sideways")]
     [InlineData("takenAfter=yesterday")]
     [InlineData("albumId=not-a-uuid")]
+    [InlineData("make=Canon&make=Nikon")] // Immich matches one value; "Canon,Nikon" would match neither
     public async Task ListAssets_WithBadParameter_Is400WithoutCallingImmich(string query)
     {
         var (response, seen) = await gateway.SendAsync(TestUsers.AdaCli, "GET", $"/api/assets?{query}");
