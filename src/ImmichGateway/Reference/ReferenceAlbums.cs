@@ -155,6 +155,12 @@ internal static class ReferenceAlbums
         response.OnStarting(() =>
         {
             ResolveRedirectAgainst(thumbnail, response);
+            if (response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent or StatusCodes.Status304NotModified)
+            {
+                // The thumbnail's own URL always names one image (Immich lets clients keep it for a day); this URL names
+                // whatever the album's cover is now, so the client asks again each time (the ETag makes that a 304).
+                response.Headers.CacheControl = "private, no-cache";
+            }
             return Task.CompletedTask;
         });
         return await ReferenceAssets.ServeThumbnailAsync(coverAsset, imageFormat, request, cache);

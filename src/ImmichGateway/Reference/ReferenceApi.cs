@@ -56,6 +56,8 @@ internal static class ReferenceApi
         api.MapGetAndHead("/assets", ReferenceAssets.ListAsync)
             .Named("ListAssets", "POST /api/search/metadata; the body is the page's assets, the next page is in a Link header (rel=\"next\")")
             .Produces<ReferenceAsset[]>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapPut("/assets/{id:uuid}", ReferenceAssets.UpdateAsync)
+            .Named("UpdateAsset", "PUT /api/assets/{id} with the body as sent, but the reference's isArchived as visibility (archive, or timeline for false)");
         api.MapDelete("/assets/{id:uuid}", ReferenceAssets.DeleteAsync).Named("DeleteAsset", "DELETE /api/assets {ids:[id], force}").Produces(StatusCodes.Status204NoContent);
         api.MapGetAndHead("/assets/{id:uuid}/thumbnail", ReferenceAssets.ThumbnailAsync)
             .Named("GetAssetThumbnail", "GET /api/assets/{id}/thumbnail (format is not an Immich parameter and is not forwarded: the gateway converts " +

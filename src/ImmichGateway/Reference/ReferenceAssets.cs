@@ -14,7 +14,7 @@ internal static class ReferenceAssets
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
-    private static readonly string[] BooleanFilters = ["isFavorite", "isTrashed", "isOffline", "isMotion", "isEncoded", "isNotInAlbum", "withExif", "withDeleted", "withStacked"];
+    private static readonly string[] BooleanFilters = ["isFavorite", "isTrashed", "isArchived", "isOffline", "isMotion", "isEncoded", "isNotInAlbum", "withExif", "withDeleted", "withStacked"];
     private static readonly string[] DateFilters = ["takenAfter", "takenBefore", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "trashedAfter", "trashedBefore"];
     private static readonly string[] TextFilters = ["city", "state", "country", "make", "model", "lensModel", "originalFileName", "description"];
     private static readonly Dictionary<string, string[]> EnumFilters = new()
@@ -87,6 +87,14 @@ internal static class ReferenceAssets
             search[name] = value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
         }
         TranslateIsTrashed(search);
+        if (search.Remove("isArchived", out var archived))
+        {
+            if (query.ContainsKey("visibility"))
+            {
+                return BadRequest("Give isArchived or visibility, not both.");
+            }
+            search["visibility"] = (bool)archived ? "archive" : "timeline";
+        }
         foreach (var name in TextFilters.Where(n => query.ContainsKey(n)))
         {
             if (query[name].Count > 1)
@@ -101,7 +109,12 @@ internal static class ReferenceAssets
             var albumIds = query["albumId"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             if (albumIds.Count == 0 || albumIds.Any(a => !ImmichUuid.IsValid(a)))
             {
-                return BadRequest("albumId must be an album UUID (repeat it for several albums).");
+                return BadRequest("albumId must be an album UUID.");
+            }
+            if (albumIds.Count > 1)
+            {
+                // Immich's search finds only the assets in every album it is given: not what a list of several albums means.
+                return BadRequest("albumId may be given once: list one album's assets per request.");
             }
             search["albumIds"] = albumIds;
         }
@@ -201,6 +214,40 @@ internal static class ReferenceAssets
 
     public static Task<IResult> RestoreAsync(Guid id, HttpContext context, ImmichClient immich) =>
         ForwardAsync(immich, HttpMethod.Post, "api/trash/restore/assets", Json(new { ids = new[] { id } }), context.RequestAborted);
+
+    /// <summary>
+    /// The reference's asset update. Its <c>isArchived</c> is gone from Immich v3, which ignores it (the update then
+    /// changes nothing): it becomes <c>visibility</c> (archive, or timeline for false) unless the body names a visibility
+    /// itself. Any other body goes to Immich byte for byte.
+    /// </summary>
+    public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
+        ForwardJsonObjectAsync(immich, HttpMethod.Put, $"api/assets/{id}", request, TranslateIsArchived);
+
+    private static byte[] TranslateIsArchived(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body); // the caller made sure it is a JSON object; a name given twice stays so
+        var root = document.RootElement;
+        var archived = root.EnumerateObject().LastOrDefault(p => p.NameEquals("isArchived")); // Immich reads the last one
+        if (archived.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return body;
+        }
+        var output = new System.Buffers.ArrayBufferWriter<byte>(body.Length + 32);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            foreach (var property in root.EnumerateObject().Where(p => !p.NameEquals("isArchived")))
+            {
+                property.WriteTo(writer);
+            }
+            if (!root.TryGetProperty("visibility", out _))
+            {
+                writer.WriteString("visibility", archived.Value.ValueKind == JsonValueKind.True ? "archive" : "timeline");
+            }
+            writer.WriteEndObject();
+        }
+        return output.WrittenSpan.ToArray();
+    }
 
     public static async Task<IResult> ArchiveAsync(Guid id, HttpRequest request, ImmichClient immich)
     {

@@ -115,12 +115,15 @@ internal static class ReferenceForwarding
     /// and Immich is not called: Immich would answer malformed JSON with its own 400, and ignore a body of another
     /// content type (an update that silently changes nothing). No body: none is sent, as the client sent none.
     /// </summary>
-    public static Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, string path, HttpRequest request) =>
-        ForwardJsonObjectAsync(immich, method, () => Task.FromResult(path), request);
+    public static Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, string path, HttpRequest request,
+        Func<byte[], byte[]>? translate = null) =>
+        ForwardJsonObjectAsync(immich, method, () => Task.FromResult(path), request, translate);
 
-    /// <inheritdoc cref="ForwardJsonObjectAsync(ImmichClient, HttpMethod, string, HttpRequest)"/>
+    /// <inheritdoc cref="ForwardJsonObjectAsync(ImmichClient, HttpMethod, string, HttpRequest, Func{byte[], byte[]})"/>
     /// <param name="path">Where to, decided once the body passed (it may ask Immich).</param>
-    public static async Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, Func<Task<string>> path, HttpRequest request)
+    /// <param name="translate">A reference field Immich renamed, rewritten in the (valid JSON object) body.</param>
+    public static async Task<IResult> ForwardJsonObjectAsync(ImmichClient immich, HttpMethod method, Func<Task<string>> path, HttpRequest request,
+        Func<byte[], byte[]>? translate = null)
     {
         var (body, error) = await ReadBoundedAsync(request);
         if (error is not null)
@@ -136,7 +139,7 @@ internal static class ReferenceForwarding
         {
             return TypedResults.Problem(detail, statusCode: status, title: status == StatusCodes.Status403Forbidden ? "Forbidden by the gateway" : "Bad request");
         }
-        var content = body is null ? null : new ByteArrayContent(body);
+        var content = body is null ? null : new ByteArrayContent(translate is null ? body : translate(body));
         content?.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
         return await ForwardAsync(immich, method, await path(), content, request.HttpContext.RequestAborted);
     }

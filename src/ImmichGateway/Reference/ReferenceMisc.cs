@@ -48,6 +48,11 @@ internal static class ReferenceMisc
         {
             return BadRequest(error.Length > 0 ? error : "assetIds is required.");
         }
+        if (body.ContainsKey("albumId") || body.ContainsKey("userId"))
+        {
+            // Immich's archive takes asset ids only; dropping the others would give a zip without what they named.
+            return BadRequest("The archive takes assetIds only: GET /api/download/info?albumId= (or userId=) lists the ids to ask for.");
+        }
         return await ForwardAsync(immich, HttpMethod.Post, "api/download/archive", Json(new { assetIds = body["assetIds"] }),
             request.HttpContext.RequestAborted,
             successHeaders: new Dictionary<string, string> { ["Content-Disposition"] = "attachment; filename=\"immich-download.zip\"" });
