@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+
+namespace ImmichGateway.Tests.Packaging;
+
+/// <summary>The chart's guards and conditional text, evaluated by <see cref="ChartFlow"/> (no helm here).</summary>
+public sealed partial class ChartFlowTests
+{
+    /// <summary>Every helm lint/template/install/upgrade command README shows, with its --set arguments.</summary>
+    public static TheoryData<string> ReadmeHelmCommands() => new(HelmCommandsInReadme());
+
+    private static List<string> HelmCommandsInReadme()
+    {
+        var readme = Repository.Read("README.md").Replace("\\\n", " ");
+        var inline = InlineHelm().Matches(readme).Select(m => m.Groups[1].Value);
+        var fenced = Fence().Matches(readme).SelectMany(m => m.Groups[1].Value.Split('\n')).Where(l => HelmCommand().IsMatch(l.Trim()));
+        // A command with the chart's path; "`helm install` prints…" in prose is not one.
+        return inline.Concat(fenced).Select(c => WhiteSpace().Replace(c.Trim(), " ")).Where(c => c.Contains("charts/immich-gateway")).ToList();
+    }
+
+    [Fact]
+    public void Readme_ShowsHelmCommands()
+    {
+        var commands = HelmCommandsInReadme();
+
+        Assert.Contains(commands, c => c.StartsWith("helm lint", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.StartsWith("helm template", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.StartsWith("helm install", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(ReadmeHelmCommands))]
+    public void ReadmeHelmCommand_PassesTheChartsGuards(string command)
+    {
+        var flow = ChartFlow.WithSets(SetArguments(command));
+
+        Assert.Empty(flow.FailuresOfAllTemplates());
+    }
+
+    [Fact]
+    public void Chart_WithDefaultsAndNoRedis_RefusesTwoReplicas()
+    {
+        var failures = ChartFlow.WithSets(["users.existingSecret=x"]).FailuresOfAllTemplates();
+
+        Assert.Contains(failures, f => f.StartsWith("configmap.yaml: redis.existingSecret is required", StringComparison.Ordinal));
+        Assert.Empty(ChartFlow.WithSets(["users.existingSecret=x", "replicaCount=1"]).FailuresOfAllTemplates());
+        Assert.Empty(ChartFlow.WithSets(["users.existingSecret=x", "redis.existingSecret=r"]).FailuresOfAllTemplates());
+        Assert.Contains(ChartFlow.WithSets(["replicaCount=1"]).FailuresOfAllTemplates(), f => f.StartsWith("deployment.yaml: users.existingSecret is required", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<string> SetArguments(string command) =>
+        SetArgument().Matches(command).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value);
+
+    [GeneratedRegex(@"(?<!`)`(helm\s+(?:lint|template|install|upgrade)\b[^`]*)`")]
+    private static partial Regex InlineHelm();
+
+    [GeneratedRegex(@"```[a-z]*\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex Fence();
+
+    [GeneratedRegex(@"^helm\s+(lint|template|install|upgrade)\b")]
+    private static partial Regex HelmCommand();
+
+    [GeneratedRegex(@"--set\s+(?:'([^']*)'|([^\s']+))")]
+    private static partial Regex SetArgument();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+}
