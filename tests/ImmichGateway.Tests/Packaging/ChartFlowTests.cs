@@ -47,6 +47,29 @@ public sealed partial class ChartFlowTests
         Assert.Contains(ChartFlow.WithSets(["replicaCount=1"]).FailuresOfAllTemplates(), f => f.StartsWith("deployment.yaml: users.existingSecret is required", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(new[] { "ingress.enabled=true" }, true)]
+    [InlineData(new[] { "ingress.enabled=true", "gateway.knownNetworks[0]=10.0.0.0/8" }, false)]
+    [InlineData(new[] { "ingress.enabled=true", "gateway.knownProxies={10.1.2.3}" }, false)]
+    [InlineData(new string[0], false)]
+    public void Notes_WithAnIngressButNoTrustedProxies_WarnThatClientsShareItsAddress(string[] sets, bool warns)
+    {
+        var notes = ChartFlow.WithSets(["users.existingSecret=x", "redis.existingSecret=r", .. sets]).Render("NOTES.txt");
+
+        Assert.Empty(notes.Failures);
+        Assert.Equal(warns, notes.Text.Contains("gateway.knownNetworks and gateway.knownProxies are empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReadmeHelmInstall_WithAnIngress_TrustsItsNetwork()
+    {
+        var install = Assert.Single(HelmCommandsInReadme(), c => c.StartsWith("helm install", StringComparison.Ordinal));
+        var notes = ChartFlow.WithSets(SetArguments(install)).Render("NOTES.txt");
+
+        Assert.Contains("ingress.enabled=true", SetArguments(install));
+        Assert.DoesNotContain("gateway.knownNetworks and gateway.knownProxies are empty", notes.Text, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string> SetArguments(string command) =>
         SetArgument().Matches(command).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value);
 
