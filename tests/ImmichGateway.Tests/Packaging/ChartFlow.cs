@@ -10,9 +10,10 @@ namespace ImmichGateway.Tests.Packaging;
 /// evaluated over values.yaml plus <c>--set</c> overrides, enough to tell which <c>fail</c> and <c>required</c> guards
 /// fire and which literal text a template writes. Only the expressions the chart's conditions use are understood
 /// (<c>.Values</c> paths, <c>and</c>, <c>or</c>, <c>not</c>, <c>eq</c>, <c>gt</c>, <c>int</c>); anything else throws, so
-/// a new kind of condition is noticed rather than guessed. Output actions are written as <c>x</c>.
+/// a new kind of condition is noticed rather than guessed. <c>toYaml … | nindent n</c> writes the value; other output
+/// actions are written as <c>x</c> (<c>x: x</c> on a line of its own where they <c>nindent</c>). Trim markers apply.
 /// </summary>
-public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
+public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets, YamlMappingNode? values = null)
 {
     private static readonly YamlMappingNode Defaults =
         Repository.LoadYaml(File.ReadAllText(Path.Combine(Repository.ChartDirectory, "values.yaml")));
@@ -20,7 +21,7 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
     public sealed record Result(IReadOnlyList<string> Failures, string Text);
 
     /// <summary>helm's <c>--set a.b=c,d[0].e=f</c> arguments as path/value pairs (later ones win).</summary>
-    public static ChartFlow WithSets(IEnumerable<string> setArguments)
+    public static ChartFlow WithSets(IEnumerable<string> setArguments, string? valuesFile = null)
     {
         var sets = new Dictionary<string, string>();
         foreach (var pair in setArguments.SelectMany(a => SetSeparator().Split(a)))
@@ -28,7 +29,7 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
             var equals = pair.IndexOf('=');
             sets[pair[..equals]] = pair[(equals + 1)..];
         }
-        return new ChartFlow(sets);
+        return new ChartFlow(sets, valuesFile is null ? null : Repository.LoadYaml(valuesFile));
     }
 
     /// <summary>Every template but the helpers (NOTES.txt included), as <c>helm template</c>/<c>install</c> renders them.</summary>
@@ -44,32 +45,41 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
         var text = File.ReadAllText(Path.Combine(Repository.ChartDirectory, "templates", template));
         var failures = new List<string>();
         var output = new StringBuilder();
-        var blocks = new Stack<(bool Parent, bool Taken)>();
+        var blocks = new Stack<(bool Parent, bool Taken, object? Dot)>();
         var active = true;
+        object? dot = null;
         var position = 0;
+        var trimNext = false;
         foreach (Match action in Action().Matches(text))
         {
+            var segment = text[position..action.Index];
+            segment = trimNext ? segment.TrimStart() : segment;
+            segment = action.Value.StartsWith("{{-", StringComparison.Ordinal) ? segment.TrimEnd() : segment;
             if (active)
             {
-                output.Append(text, position, action.Index - position);
+                output.Append(segment);
             }
             position = action.Index + action.Length;
+            trimNext = action.Value.EndsWith("-}}", StringComparison.Ordinal);
             var body = action.Groups[1].Value.Trim();
             var keyword = body.Split(' ', 2)[0];
             switch (keyword)
             {
                 case "if" or "with" or "range":
-                    var condition = active && Truthy(Evaluate(ConditionOf(keyword, body)));
-                    blocks.Push((active, condition));
+                    var value = active ? Evaluate(ConditionOf(keyword, body)) : null;
+                    var condition = active && Truthy(value);
+                    blocks.Push((active, condition, dot));
                     active = condition;
+                    dot = keyword switch { "with" => value, "range" => null, _ => dot };
                     break;
                 case "else":
-                    var (parent, taken) = blocks.Pop();
-                    blocks.Push((parent, true));
+                    var (parent, taken, outer) = blocks.Pop();
+                    blocks.Push((parent, true, outer));
                     active = parent && !taken;
+                    dot = outer;
                     break;
                 case "end":
-                    active = blocks.Pop().Parent;
+                    (active, _, dot) = blocks.Pop();
                     break;
                 case "define":
                     throw new NotSupportedException("define in " + template);
@@ -86,6 +96,15 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
                     {
                         failures.Add(required.Groups[1].Value);
                     }
+                    else if (active && ToYaml().Match(body) is { Success: true } toYaml)
+                    {
+                        var node = toYaml.Groups[1].Value == "." ? dot : Evaluate(toYaml.Groups[1].Value);
+                        output.Append(Indent(node is YamlNode yaml ? Serialize(yaml) : $"{node}", int.Parse(toYaml.Groups[2].Value, CultureInfo.InvariantCulture)));
+                    }
+                    else if (active && NIndent().Match(body) is { Success: true } nindent)
+                    {
+                        output.Append(Indent("x: x", int.Parse(nindent.Groups[1].Value, CultureInfo.InvariantCulture)));
+                    }
                     else if (active)
                     {
                         output.Append('x');
@@ -93,10 +112,21 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
                     break;
             }
         }
-        output.Append(text, position, text.Length - position);
+        var rest = text[position..];
+        output.Append(trimNext ? rest.TrimStart() : rest);
         Assert.Empty(blocks);
         return new Result(failures, output.ToString());
     }
+
+    private static string Serialize(YamlNode node)
+    {
+        var writer = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        return string.Join('\n', writer.ToString().Split('\n').Where(l => l.Trim() is not ("" or "...")));
+    }
+
+    private static string Indent(string text, int width) =>
+        string.Concat(text.Split('\n').Select(line => "\n" + new string(' ', width) + line));
 
     private static string ConditionOf(string keyword, string body)
     {
@@ -177,21 +207,21 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
         {
             return true;
         }
-        YamlNode node = Defaults;
+        var node = Find(values, path) ?? Find(Defaults, path);
+        return node is YamlScalarNode scalar ? scalar.Value : (object?)node;
+    }
+
+    private static YamlNode? Find(YamlMappingNode? root, string path)
+    {
+        YamlNode? node = root;
         foreach (var segment in path.Split('.'))
         {
-            if (node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(segment), out node!))
+            if (node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(segment), out node))
             {
                 return null;
             }
         }
-        return node switch
-        {
-            YamlScalarNode scalar => scalar.Value,
-            YamlMappingNode mapping => mapping.Children.Count > 0,
-            YamlSequenceNode sequence => sequence.Children.Count > 0,
-            _ => null,
-        };
+        return node;
     }
 
     private static bool Truthy(object? value) => value switch
@@ -199,6 +229,8 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
         null => false,
         bool b => b,
         long l => l != 0,
+        YamlMappingNode mapping => mapping.Children.Count > 0,
+        YamlSequenceNode sequence => sequence.Children.Count > 0,
         string s => s is not ("" or "false" or "0" or "null" or "~" or "[]" or "{}"),
         _ => true,
     };
@@ -215,6 +247,12 @@ public sealed partial class ChartFlow(IReadOnlyDictionary<string, string> sets)
 
     [GeneratedRegex(@"\{\{-?(.*?)-?\}\}", RegexOptions.Singleline)]
     private static partial Regex Action();
+
+    [GeneratedRegex(@"^toYaml\s+(\S+)\s*\|\s*nindent\s+(\d+)$")]
+    private static partial Regex ToYaml();
+
+    [GeneratedRegex(@"\|\s*nindent\s+(\d+)$")]
+    private static partial Regex NIndent();
 
     [GeneratedRegex(@"^fail\s+""([^""]*)""")]
     private static partial Regex Fail();

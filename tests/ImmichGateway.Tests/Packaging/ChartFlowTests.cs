@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
 
 namespace ImmichGateway.Tests.Packaging;
 
@@ -68,6 +69,54 @@ public sealed partial class ChartFlowTests
 
         Assert.Contains("ingress.enabled=true", SetArguments(install));
         Assert.DoesNotContain("gateway.knownNetworks and gateway.knownProxies are empty", notes.Text, StringComparison.Ordinal);
+    }
+
+    private const string ExtraEnvValues = """
+        extraEnv:
+          - name: OTEL_EXPORTER_OTLP_HEADERS
+            valueFrom:
+              secretKeyRef: {name: otel, key: headers}
+        extraEnvFrom:
+          - secretRef: {name: gateway-settings}
+        """;
+
+    [Fact]
+    public void Deployment_WithExtraEnvAndExtraEnvFrom_PassesThemToTheGateway()
+    {
+        var container = GatewayContainer(ChartFlow.WithSets(["users.existingSecret=x", "redis.existingSecret=r"], ExtraEnvValues));
+
+        var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToList();
+        Assert.Equal(["ConnectionStrings__Redis", "OTEL_EXPORTER_OTLP_HEADERS"], env.Select(e => e["name"].ToString()));
+        Assert.Equal("headers", ((YamlMappingNode)((YamlMappingNode)env[1]["valueFrom"])["secretKeyRef"])["key"].ToString());
+        var envFrom = ((YamlSequenceNode)container["envFrom"]).Cast<YamlMappingNode>().ToList();
+        Assert.Equal(2, envFrom.Count);
+        Assert.True(envFrom[0].Children.ContainsKey("configMapRef")); // the chart's settings first: extraEnvFrom may override them
+        Assert.Equal("gateway-settings", ((YamlMappingNode)envFrom[1]["secretRef"])["name"].ToString());
+    }
+
+    [Fact]
+    public void Deployment_WithExtraEnvAndNoRedis_StillPassesIt()
+    {
+        var container = GatewayContainer(ChartFlow.WithSets(["users.existingSecret=x", "replicaCount=1"], ExtraEnvValues));
+
+        Assert.Equal(["OTEL_EXPORTER_OTLP_HEADERS"], ((YamlSequenceNode)container["env"]).Select(e => e["name"].ToString()));
+    }
+
+    [Fact]
+    public void Deployment_WithoutRedisOrExtraEnv_HasNoEnv()
+    {
+        var container = GatewayContainer(ChartFlow.WithSets(["users.existingSecret=x", "replicaCount=1"]));
+
+        Assert.False(container.Children.ContainsKey("env"));
+        Assert.Single((YamlSequenceNode)container["envFrom"]);
+    }
+
+    private static YamlMappingNode GatewayContainer(ChartFlow flow)
+    {
+        var deployment = flow.Render("deployment.yaml");
+        Assert.Empty(deployment.Failures);
+        var spec = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Repository.LoadYaml(deployment.Text)["spec"])["template"])["spec"];
+        return (YamlMappingNode)((YamlSequenceNode)spec["containers"])[0];
     }
 
     private static IEnumerable<string> SetArguments(string command) =>
