@@ -32,7 +32,7 @@ internal static class ReferenceForwarding
 
     /// <summary>
     /// The client's body, streamed to Immich as it comes, with its content headers: the profile image's multipart upload
-    /// (never buffered), a manual job's small body (rewound after the jobs route read it).
+    /// (never buffered).
     /// </summary>
     public static HttpContent? StreamedBody(HttpRequest request)
     {
@@ -94,18 +94,28 @@ internal static class ReferenceForwarding
     /// </summary>
     public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request) where T : class
     {
+        var (value, _, error) = await ReadJsonAndBytesAsync<T>(request);
+        return (value, error);
+    }
+
+    /// <summary>
+    /// <see cref="ReadJsonAsync{T}"/>, keeping the bytes read (in memory, never a temp file) for a route that forwards
+    /// them as they came.
+    /// </summary>
+    public static async Task<(T? Value, byte[]? Body, IResult? Error)> ReadJsonAndBytesAsync<T>(HttpRequest request) where T : class
+    {
         var (body, error) = await ReadBoundedAsync(request);
         if (error is not null || body is null)
         {
-            return (null, error);
+            return (null, null, error);
         }
         try
         {
-            return (JsonSerializer.Deserialize<T>(body, ImmichClient.Json), null);
+            return (JsonSerializer.Deserialize<T>(body, ImmichClient.Json), body, null);
         }
         catch (JsonException)
         {
-            return (null, BadRequest("The request body is not valid JSON of the expected shape."));
+            return (null, null, BadRequest("The request body is not valid JSON of the expected shape."));
         }
     }
 

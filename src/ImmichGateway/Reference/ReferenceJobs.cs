@@ -11,8 +11,9 @@ internal static class ReferenceJobs
     /// </summary>
     public static async Task<IResult> StartAsync(HttpRequest request, ImmichClient immich)
     {
-        request.EnableBuffering(); // small; read to pick the translation, then sent on as it came for manual jobs
-        var (body, error) = await ReadJsonAsync<StartJobRequest>(request);
+        // Read into memory up to the JSON cap (413 beyond), then sent on as it came for manual jobs. Not EnableBuffering:
+        // past 30 KB it spills to a temp file, and the pod's /tmp is a small emptyDir.
+        var (body, bytes, error) = await ReadJsonAndBytesAsync<StartJobRequest>(request);
         var name = body?.Name;
         if (error is not null || string.IsNullOrWhiteSpace(name))
         {
@@ -25,8 +26,9 @@ internal static class ReferenceJobs
         }
         if (JobNames.ManualJobs.Contains(name))
         {
-            request.Body.Position = 0;
-            return await ForwardAsync(immich, HttpMethod.Post, $"api/jobs{QueryWithout(request)}", StreamedBody(request), cancel);
+            var content = new ByteArrayContent(bytes!);
+            content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+            return await ForwardAsync(immich, HttpMethod.Post, $"api/jobs{QueryWithout(request)}", content, cancel);
         }
         return BadRequest($"Unknown job '{name}'. Use one of: {string.Join(", ", JobNames.ReferenceToQueue.Keys)}, a queue name, or an Immich manual job.");
     }
