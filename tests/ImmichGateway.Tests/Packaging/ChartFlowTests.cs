@@ -111,6 +111,24 @@ public sealed partial class ChartFlowTests
         Assert.Single((YamlSequenceNode)container["envFrom"]);
     }
 
+    /// <summary>
+    /// The local image cache lives in the managed heap, which .NET caps at 75% of the container's memory limit; half of
+    /// that at most for the cache leaves the rest for the runtime, 10 MB JSON bodies, conversions and the scopes cache.
+    /// </summary>
+    [Fact]
+    public void Chart_LocalImageCache_FitsInHalfTheHeapTheMemoryLimitAllows()
+    {
+        var values = Repository.LoadYaml(File.ReadAllText(Path.Combine(Repository.ChartDirectory, "values.yaml")));
+        var memory = ((YamlMappingNode)((YamlMappingNode)values["resources"])["limits"])["memory"].ToString();
+        var setsIt = File.ReadAllText(Path.Combine(Repository.ChartDirectory, "templates", "configmap.yaml"))
+            .Contains("Caching__LocalSizeLimit: {{ .Values.caching.localSizeLimit | int64 | quote }}", StringComparison.Ordinal);
+
+        var cache = setsIt ? long.Parse(((YamlMappingNode)values["caching"])["localSizeLimit"].ToString(), System.Globalization.CultureInfo.InvariantCulture) : new ImmichGateway.Caching.CachingOptions().LocalSizeLimit;
+        var bytes = memory.EndsWith("Gi", StringComparison.Ordinal) ? long.Parse(memory[..^2], System.Globalization.CultureInfo.InvariantCulture) << 30 : long.Parse(memory.TrimEnd('M', 'i'), System.Globalization.CultureInfo.InvariantCulture) << 20;
+
+        Assert.True(cache <= bytes * 3 / 4 / 2, $"a {cache >> 20} MiB local cache under a {memory} limit");
+    }
+
     private static YamlMappingNode GatewayContainer(ChartFlow flow)
     {
         var deployment = flow.Render("deployment.yaml");
