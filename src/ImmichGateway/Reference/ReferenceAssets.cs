@@ -221,7 +221,7 @@ internal static class ReferenceAssets
     /// itself. Any other body goes to Immich byte for byte.
     /// </summary>
     public static Task<IResult> UpdateAsync(Guid id, HttpRequest request, ImmichClient immich) =>
-        ForwardJsonObjectAsync(immich, HttpMethod.Put, $"api/assets/{id}", request, TranslateIsArchived);
+        ForwardJsonObjectAsync(immich, HttpMethod.Put, $"api/assets/{id}{QueryWithout(request)}", request, TranslateIsArchived);
 
     private static byte[] TranslateIsArchived(byte[] body)
     {
