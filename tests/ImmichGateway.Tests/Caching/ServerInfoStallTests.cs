@@ -30,18 +30,7 @@ public sealed class ServerInfoStallTests : IAsyncLifetime
     [InlineData("getServerFeatures", "/api/server/features", true, HttpStatusCode.BadGateway)]
     public async Task ImmichFailingInsideTheAnswer_EndsTheSharedFetch(string operation, string path, bool breaksOff, HttpStatusCode expected)
     {
-        _gateway.Immich.Intercepts[operation] = async (context, _) =>
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            context.Response.ContentLength = 100_000;
-            await context.Response.WriteAsync("{\"photos\":", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            if (!breaksOff)
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
-            }
-            return true; // Kestrel closes the connection: too few bytes for the Content-Length
-        };
+        _gateway.Immich.Intercepts[operation] = (context, _) => ImmichMidAnswer.FailAsync(context, breaksOff, "{\"photos\":");
         using var client = _gateway.CreateClient(TestUsers.AdaCli);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         deadline.CancelAfter(TimeSpan.FromSeconds(20)); // only a hang takes this long

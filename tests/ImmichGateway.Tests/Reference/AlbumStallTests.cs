@@ -94,23 +94,8 @@ public sealed class AlbumStallTests : IAsyncLifetime
             e.EventId.Id == 1301 && e.State.GetValueOrDefault("Album") == album.Id.ToString() && e.State.GetValueOrDefault("Written") == "1000"))));
     }
 
-    /// <summary>Immich's headers and the start of its JSON, then nothing.</summary>
-    private static async Task<bool> StallAsync(HttpContext context, int status = StatusCodes.Status200OK)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync("{\"id\":", context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
-        await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
-        return true;
-    }
+    private static Task<bool> StallAsync(HttpContext context, int status = StatusCodes.Status200OK) =>
+        ImmichMidAnswer.StallAsync(context, "{\"id\":", status);
 
-    /// <summary>Immich's headers promising more than it sends: its connection closes after the start of its JSON.</summary>
-    private static async Task<bool> BreakOffAsync(HttpContext context)
-    {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.ContentLength = 100_000;
-        await context.Response.WriteAsync("{\"id\":", context.RequestAborted);
-        return true; // Kestrel closes the connection: too few bytes for the Content-Length
-    }
+    private static Task<bool> BreakOffAsync(HttpContext context) => ImmichMidAnswer.BreakOffAsync(context, "{\"id\":");
 }

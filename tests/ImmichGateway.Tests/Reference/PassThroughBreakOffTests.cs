@@ -29,17 +29,7 @@ public sealed class PassThroughBreakOffTests : IAsyncLifetime
     [InlineData(true, HttpStatusCode.BadGateway)]      // broken off
     public async Task ImmichFailingBeforeItsFirstBodyByte_IsAProblem(bool breaksOff, HttpStatusCode expected)
     {
-        _gateway.Immich.Intercepts["getServerFeatures"] = async (context, _) =>
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            context.Response.ContentLength = 100_000;
-            await context.Response.Body.FlushAsync(context.RequestAborted); // the headers, and not one byte more
-            if (!breaksOff)
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
-            }
-            return true; // Kestrel closes the connection: too few bytes for the Content-Length
-        };
+        _gateway.Immich.Intercepts["getServerFeatures"] = (context, _) => ImmichMidAnswer.FailAsync(context, breaksOff); // the headers, not one byte more
         using var client = _gateway.CreateClient(TestUsers.BobFrame);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         deadline.CancelAfter(TimeSpan.FromSeconds(20)); // only a hang takes this long
@@ -54,13 +44,7 @@ public sealed class PassThroughBreakOffTests : IAsyncLifetime
     [Fact]
     public async Task ImmichBreakingOffAfterItsFirstBytes_CutsTheAnswer_AndIsLogged()
     {
-        _gateway.Immich.Intercepts["getServerFeatures"] = async (context, _) =>
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            context.Response.ContentLength = 100_000;
-            await context.Response.WriteAsync("{\"search\":", context.RequestAborted);
-            return true;
-        };
+        _gateway.Immich.Intercepts["getServerFeatures"] = (context, _) => ImmichMidAnswer.BreakOffAsync(context, "{\"search\":");
         using var client = _gateway.CreateClient(TestUsers.BobFrame);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         deadline.CancelAfter(TimeSpan.FromSeconds(20));

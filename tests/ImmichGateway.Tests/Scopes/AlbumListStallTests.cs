@@ -29,14 +29,7 @@ public sealed class AlbumListStallTests : IAsyncLifetime
     [Fact]
     public async Task ImmichSilentInsideTheAlbumList_IsA504Problem()
     {
-        _gateway.Immich.Intercepts["getAllAlbums"] = async (context, _) =>
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync("[{\"id\":", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
-            return true;
-        };
+        _gateway.Immich.Intercepts["getAllAlbums"] = (context, _) => ImmichMidAnswer.StallAsync(context, "[{\"id\":");
         using var client = _gateway.CreateClient(Frame);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         deadline.CancelAfter(TimeSpan.FromSeconds(20)); // only a hang takes this long
