@@ -157,14 +157,9 @@ internal sealed class ServerInfoCache(
         using (response)
         {
             var body = new MemoryStream();
-            try
+            await using (var answer = new ImmichAnswerStream(await response.Content.ReadAsStreamAsync(cancel), _idle, "GET /" + path, cancel))
             {
-                await using var answer = new ImmichAnswerStream(await response.Content.ReadAsStreamAsync(cancel), _idle, "GET /" + path, cancel);
                 await answer.CopyToAsync(body, cancel);
-            }
-            catch (IOException broken) when (!cancel.IsCancellationRequested)
-            {
-                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer to GET /{path} broke off: {broken.Message}", broken);
             }
             return new CachedJson(response.Content.Headers.ContentType.ToString(), body.ToArray(),
                 response.Headers.NonValidated.TryGetValues("ETag", out var etag) ? etag.ToString() : null);

@@ -4,7 +4,9 @@ namespace ImmichGateway.Immich;
 /// The body of one of Immich's answers to the gateway's own calls, read with <c>Immich:RequestTimeout</c> as an idle
 /// timeout, as the proxy reads: a read that gets nothing from Immich for that long throws
 /// <see cref="ImmichSilentException"/> (the resilience pipeline's timeouts end with the answer's headers, and HttpClient's
-/// own timeout is off). The clock runs only while a read waits on Immich; a slow client never trips it.
+/// own timeout is off). The clock runs only while a read waits on Immich; a slow client never trips it. Immich's
+/// connection breaking inside the answer throws <see cref="HttpRequestException"/> (<see cref="HttpRequestError.ResponseEnded"/>):
+/// Immich failed, as when it breaks off before its headers (a 502), not an I/O fault of the gateway's.
 /// </summary>
 internal sealed class ImmichAnswerStream : Stream
 {
@@ -38,6 +40,10 @@ internal sealed class ImmichAnswerStream : Stream
         catch (OperationCanceledException) when (!_cancel.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new ImmichSilentException(_call, _idle);
+        }
+        catch (IOException broken) when (!_cancel.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer to {_call} broke off: {broken.Message}", broken);
         }
         finally
         {

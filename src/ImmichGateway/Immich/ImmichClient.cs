@@ -71,11 +71,6 @@ internal sealed class ImmichClient(HttpClient http, IOptions<ImmichOptions> opti
             {
                 throw new ImmichUnreadableAnswerException(what, $"{(int)response.StatusCode} JSON not of the expected shape", error);
             }
-            catch (IOException error) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Immich's connection broke inside its answer: Immich failed, as when it breaks off before its headers.
-                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer to {what} broke off: {error.Message}", error);
-            }
         }
     }
 

@@ -39,45 +39,20 @@ internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, 
 
     /// <summary>
     /// Immich's body to the client, as it comes. Immich going silent mid-answer for <c>Immich:RequestTimeout</c> (as the
-    /// proxy's idle timeout) cuts the answer, so the client sees it incomplete instead of waiting forever.
+    /// proxy's idle timeout) or breaking off ends it (<see cref="ImmichAnswerStream"/>), so the client never waits forever.
     /// </summary>
     private static async Task CopyAsync(Stream body, HttpContext httpContext)
     {
         var idle = httpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImmichOptions>>().Value.RequestTimeout;
-        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var cancel = httpContext.RequestAborted;
+        await using var answer = new ImmichAnswerStream(body, idle, $"{httpContext.Request.Method} {httpContext.Request.Path}", cancel);
         try
         {
-            while (true)
-            {
-                stalled.CancelAfter(idle);
-                int read;
-                try
-                {
-                    read = await body.ReadAsync(buffer, stalled.Token);
-                }
-                catch (OperationCanceledException) when (!httpContext.RequestAborted.IsCancellationRequested)
-                {
-                    Fail(httpContext, new ImmichSilentException(httpContext.Request.Path.Value ?? "", idle), $"Immich sent nothing for {idle} mid-answer");
-                    return;
-                }
-                catch (IOException broken) when (!httpContext.RequestAborted.IsCancellationRequested)
-                {
-                    Fail(httpContext, new HttpRequestException(HttpRequestError.ResponseEnded, $"Immich's answer broke off: {broken.Message}", broken),
-                        $"Immich's answer broke off ({broken.Message})");
-                    return;
-                }
-                if (read == 0)
-                {
-                    return;
-                }
-                stalled.CancelAfter(Timeout.InfiniteTimeSpan); // a slow client is not a silent Immich
-                await httpContext.Response.Body.WriteAsync(buffer.AsMemory(0, read), httpContext.RequestAborted);
-            }
+            await answer.CopyToAsync(httpContext.Response.Body, 64 * 1024, cancel);
         }
-        finally
+        catch (Exception failure) when (failure is ImmichSilentException or HttpRequestException && !cancel.IsCancellationRequested)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            Fail(httpContext, failure);
         }
     }
 
@@ -86,14 +61,14 @@ internal sealed class ImmichPassThrough(HttpResponseMessage response, Func<int, 
     /// handler's problem (504 for silence, 502 for a broken answer); after, the answer is cut, so the client sees it
     /// incomplete, and logged.
     /// </summary>
-    private static void Fail(HttpContext httpContext, Exception failure, string what)
+    private static void Fail(HttpContext httpContext, Exception failure)
     {
         if (!httpContext.Response.HasStarted)
         {
-            throw failure;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ImmichPassThrough>();
-        Proxy.ProxyLog.UpstreamFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", $"{what}; the answer was cut");
+        Proxy.ProxyLog.UpstreamFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", $"{failure.Message} The answer was cut.");
         Audit.AnswerCut.Abort(httpContext);
     }
 

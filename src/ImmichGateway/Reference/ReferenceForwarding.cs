@@ -149,9 +149,16 @@ internal static class ReferenceForwarding
         {
             return TypedResults.Problem(detail, statusCode: status, title: status == StatusCodes.Status403Forbidden ? "Forbidden by the gateway" : "Bad request");
         }
-        var content = body is null ? null : new ByteArrayContent(translate is null ? body : translate(body));
-        content?.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        var content = body is null ? null : BodyAsSent(translate is null ? body : translate(body), request);
         return await ForwardAsync(immich, method, await path(), content, request.HttpContext.RequestAborted);
+    }
+
+    /// <summary>A body the route read (bounded, in memory), to go to Immich with the client's content type.</summary>
+    public static HttpContent BodyAsSent(byte[] body, HttpRequest request)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        return content;
     }
 
     private static bool IsJsonObject(string? contentType, byte[] body)

@@ -26,9 +26,7 @@ internal static class ReferenceJobs
         }
         if (JobNames.ManualJobs.Contains(name))
         {
-            var content = new ByteArrayContent(bytes!);
-            content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
-            return await ForwardAsync(immich, HttpMethod.Post, $"api/jobs{QueryWithout(request)}", content, cancel);
+            return await ForwardAsync(immich, HttpMethod.Post, $"api/jobs{QueryWithout(request)}", BodyAsSent(bytes!, request), cancel);
         }
         return BadRequest($"Unknown job '{name}'. Use one of: {string.Join(", ", JobNames.ReferenceToQueue.Keys)}, a queue name, or an Immich manual job.");
     }

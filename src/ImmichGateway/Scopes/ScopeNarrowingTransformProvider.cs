@@ -116,7 +116,7 @@ internal sealed class ScopeNarrowingTransformProvider : ITransformProvider
             await using var body = new ImmichAnswerStream(await response.Content.ReadAsStreamAsync(cancel), idle, "GET /api/albums", cancel);
             return await JsonNode.ParseAsync(body, cancellationToken: cancel) as JsonArray ?? [];
         }
-        catch (Exception failure) when (!cancel.IsCancellationRequested && failure is ImmichSilentException or IOException or JsonException)
+        catch (Exception failure) when (!cancel.IsCancellationRequested && failure is ImmichSilentException or HttpRequestException or JsonException)
         {
             http.Response.Clear(); // Immich's status and headers, copied for the list that never came
             await (failure is ImmichSilentException
